@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what libnst needs from Debian's packages, once: a second run installs nothing.
+# The CUDA 13 toolkit with cuDNN 9 and cuBLAS is expected under /usr/local/cuda (or $CUDA_HOME); it is
+# checked, not installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git xz-utils
+  libmatio-dev      # MatConvNet .mat weights
+  libstb-dev        # stb_image, stb_image_write, stb_image_resize
+  catch2            # tests (v2.13)
+  libcli11-dev      # argument parsing
+  libbenchmark-dev  # nst-bench
+  libopenblas-dev   # the CPU backend's SGEMM
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: all Debian packages present"
+fi
+
+cuda=${CUDA_HOME:-/usr/local/cuda}
+nvcc=$(command -v nvcc || echo "$cuda/bin/nvcc")
+if [ ! -x "$nvcc" ]; then
+  echo "install-deps: no nvcc on PATH or in $cuda/bin: install the CUDA 13 toolkit (or set CUDA_HOME)" >&2
+  exit 1
+fi
+if ! ls "$cuda"/include/cudnn_version.h >/dev/null 2>&1 && [ -z "${CUDNN_ROOT:-}" ]; then
+  echo "install-deps: no cuDNN headers in $cuda/include: install cuDNN 9 there or set CUDNN_ROOT" >&2
+  exit 1
+fi
+echo "install-deps: $("$nvcc" --version | tail -n 1)"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# expect.sh STATUS REGEX -- COMMAND...
+#   Runs COMMAND and checks how it ended, as a user would see it.
+#   STATUS 0:     it must exit 0 and some output line must match REGEX (grep -E).
+#   STATUS error: it must exit non-zero (not by a signal) and print exactly one line on stderr,
+#                 matching REGEX.
+set -u
+status=$1 regex=$2
+shift 2
+[ "${1:-}" = "--" ] && shift
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+"$@" >"$out" 2>"$err"
+rc=$?
+show() { echo "--- exit $rc; stdout:"; cat "$out"; echo "--- stderr:"; cat "$err"; }
+if [ "$status" = 0 ]; then
+  if [ $rc -ne 0 ]; then echo "FAIL: expected exit 0"; show; exit 1; fi
+  if ! grep -Eq -- "$regex" "$out" "$err"; then echo "FAIL: no line matches /$regex/"; show; exit 1; fi
+else
+  if [ $rc -eq 0 ]; then echo "FAIL: expected a non-zero exit"; show; exit 1; fi
+  if [ $rc -gt 128 ]; then echo "FAIL: killed by signal $((rc - 128)) (a crash)"; show; exit 1; fi
+  lines=$(wc -l <"$err")
+  if [ "$lines" -ne 1 ]; then echo "FAIL: expected a one-line error, got $lines lines"; show; exit 1; fi
+  if ! grep -Eq -- "$regex" "$err"; then echo "FAIL: the error does not match /$regex/"; show; exit 1; fi
+fi
+show
+echo PASS

@@ -1,0 +1,64 @@
+// nst::Error and the CHECK_* macros (no GPU needed: the statuses are given directly).
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <string>
+
+#include "cuda_check.hpp"
+#include "nst/error.hpp"
+
+TEST_CASE("a user error carries only its message", "[error]") {
+    const nst::Error e("weights file 'x.mat': no variable 'layers'");
+    CHECK(std::string(e.what()) == "weights file 'x.mat': no variable 'layers'");
+    CHECK(e.message() == "weights file 'x.mat': no variable 'layers'");
+    CHECK(e.statement().empty());
+    CHECK(e.file().empty());
+    CHECK(e.line() == 0);
+}
+
+TEST_CASE("a failed call carries statement, file:line and the library's message", "[error]") {
+    const nst::Error e("cudaMalloc(&p, n)", "buffer.cpp", 42, "cudaErrorMemoryAllocation: out of memory");
+    CHECK(std::string(e.what()) == "buffer.cpp:42: cudaMalloc(&p, n) failed: cudaErrorMemoryAllocation: out of memory");
+    CHECK(e.statement() == "cudaMalloc(&p, n)");
+    CHECK(e.line() == 42);
+}
+
+TEST_CASE("CHECK_CUDA throws nst::Error with the statement and the CUDA message", "[error]") {
+    int line = 0;
+    try {
+        line = __LINE__ + 1;
+        CHECK_CUDA(cudaErrorInvalidValue);
+        FAIL("CHECK_CUDA did not throw");
+    } catch (const nst::Error& e) {
+        CHECK(e.statement() == "cudaErrorInvalidValue");
+        CHECK(e.line() == line);
+        CHECK(e.file().find("test_error.cpp") != std::string::npos);
+        CHECK(e.message().find("cudaErrorInvalidValue") != std::string::npos);
+        CHECK(e.message().find("invalid argument") != std::string::npos);
+    }
+    CHECK_NOTHROW([] { CHECK_CUDA(cudaSuccess); }());
+}
+
+TEST_CASE("CHECK_CUBLAS names the cuBLAS status", "[error]") {
+    try {
+        CHECK_CUBLAS(CUBLAS_STATUS_INVALID_VALUE);
+        FAIL("CHECK_CUBLAS did not throw");
+    } catch (const nst::Error& e) {
+        CHECK(e.message().find("CUBLAS_STATUS_INVALID_VALUE") != std::string::npos);
+    }
+    CHECK_NOTHROW([] { CHECK_CUBLAS(CUBLAS_STATUS_SUCCESS); }());
+}
+
+TEST_CASE("CHECK_CUDNN reports a real cuDNN failure with cuDNN's detail", "[error]") {
+    // Descriptor calls work without a GPU; a negative dimension is a genuine BAD_PARAM from cuDNN.
+    cudnnTensorDescriptor_t d = nullptr;
+    REQUIRE(cudnnCreateTensorDescriptor(&d) == CUDNN_STATUS_SUCCESS);
+    try {
+        CHECK_CUDNN(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, -3, 4, 4));
+        FAIL("CHECK_CUDNN did not throw");
+    } catch (const nst::Error& e) {
+        CHECK(e.statement().find("cudnnSetTensor4dDescriptor") == 0);
+        CHECK(e.message().find("CUDNN_STATUS_BAD_PARAM") != std::string::npos);
+    }
+    cudnnDestroyTensorDescriptor(d);
+}
