@@ -12,6 +12,9 @@
 #include "nst/environment.hpp"
 #include "nst/error.hpp"
 
+// The subcommands.
+#include "commands.hpp"
+
 namespace {
 
 // One line, prefixed with the program name, instead of CLI11's two-line default.
@@ -28,8 +31,16 @@ int main(int argc, char** argv) {
                          "Print libnst's version, build, CUDA/cuDNN/cuBLAS versions and GPUs, then exit");
     app.require_subcommand(0, 1);
 
+    nst::app::Action action;
+    nst::app::add_weights_commands(app, action);
+
     try {
         app.parse(argc, argv);
+        if (!action) {
+            std::fputs(app.help().c_str(), stdout);
+            return 0;
+        }
+        return action();
     } catch (const CLI::CallForVersion& e) {
         std::fputs(e.what(), stdout);
         return 0;
@@ -38,10 +49,8 @@ int main(int argc, char** argv) {
     } catch (const nst::Error& e) {
         std::fprintf(stderr, "nst: error: %s\n", e.what());
         return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nst: error: %s\n", e.what());
+        return 1;
     }
-    if (app.get_subcommands().empty()) {
-        std::fputs(app.help().c_str(), stdout);
-        return 0;
-    }
-    return 0;
 }
