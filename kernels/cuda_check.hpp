@@ -25,9 +25,9 @@ void log_cleanup_error(const char* what, cudnnStatus_t status) noexcept;
 
 }  // namespace nst::cuda
 
-#define NST_CHECK_STATUS_(stmt, ok_expr)                                                          \
-    do {                                                                                          \
-        const auto nst_status_ = (stmt);                                                          \
+#define NST_CHECK_STATUS_(stmt, ok_expr)                                                                   \
+    do {                                                                                                   \
+        const auto nst_status_ = (stmt);                                                                   \
         if (!(ok_expr)) throw ::nst::Error(#stmt, __FILE__, __LINE__, ::nst::cuda::describe(nst_status_)); \
     } while (0)
 

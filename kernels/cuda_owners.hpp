@@ -55,10 +55,10 @@ private:
 void copy_to_device(const float* host, std::size_t count, DeviceBuffer<float>& device);
 void copy_to_host(const DeviceBuffer<float>& device, float* host, std::size_t count);
 
-#define NST_DEFINE_OWNER_(Owner, Handle, destroy)                                     \
-    struct Owner##Deleter {                                                           \
+#define NST_DEFINE_OWNER_(Owner, Handle, destroy)                                             \
+    struct Owner##Deleter {                                                                   \
         void operator()(Handle h) const noexcept { log_cleanup_error(#destroy, destroy(h)); } \
-    };                                                                                \
+    };                                                                                        \
     using Owner = std::unique_ptr<std::remove_pointer_t<Handle>, Owner##Deleter>
 
 NST_DEFINE_OWNER_(CudnnHandle, cudnnHandle_t, cudnnDestroy);
@@ -85,7 +85,7 @@ ConvolutionDescriptor make_convolution_descriptor(int pad, int stride);
 PoolingDescriptor make_pooling_descriptor(cudnnPoolingMode_t mode, int window, int pad, int stride);
 // ReLU that does not propagate NaN (clip value unused).
 ActivationDescriptor make_relu_descriptor();
-Stream make_stream();   // non-blocking with respect to the legacy default stream
-Event make_event();     // timing enabled
+Stream make_stream();  // non-blocking with respect to the legacy default stream
+Event make_event();    // timing enabled
 
 }  // namespace nst::cuda

@@ -1,0 +1,200 @@
+// The op interface every computation in libnst goes through, with two implementations: CUDA (cuDNN,
+// cuBLAS and libnst's kernels: the product) and CPU (OpenBLAS + OpenMP: the reference every GPU result is
+// checked against, and the fallback without a GPU). The network, losses, optimisers and the transfer loop
+// are written once, above this interface.
+//
+// Conventions: float32; feature maps NCHW, packed; a feature map of C channels and M = H*W pixels is also
+// read as the row-major matrix F: C x M. Every pointer an op takes is backend memory (device memory for
+// CUDA) obtained from allocate(), except where a parameter says "host". Ops run in order on the backend's
+// one stream and return without waiting; only download() and synchronize() wait. Losses are written to
+// backend memory (a "loss slot"), so a loop never waits for them unless it downloads them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "nst/device.hpp"
+
+namespace nst {
+
+class Backend;
+
+// float32 memory owned by a backend; move-only. Copies between host and backend are explicit calls.
+class Buffer {
+public:
+    Buffer() = default;
+    ~Buffer();
+    Buffer(Buffer&& other) noexcept;
+    Buffer& operator=(Buffer&& other) noexcept;
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+
+    float* data() const noexcept { return data_; }
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+
+    // For backends: how the memory is given back (never throws), with the backend's bookkeeping as context.
+    using Release = void (*)(float* data, std::size_t size, void* context) noexcept;
+    Buffer(float* data, std::size_t size, Release release, std::shared_ptr<void> context) noexcept
+        : data_(data), size_(size), release_(release), context_(std::move(context)) {}
+
+private:
+    void reset() noexcept;
+
+    float* data_ = nullptr;
+    std::size_t size_ = 0;
+    Release release_ = nullptr;
+    std::shared_ptr<void> context_;
+};
+
+enum class Precision {
+    Fp32,  // strict FP32 everywhere (cuDNN FMA math, cuBLAS default math)
+    Tf32,  // tensor cores with TF32 inputs allowed for convolutions and Gram matrices (about 1e-3 relative)
+};
+
+enum class GramMethod {
+    Gemm,  // G = F Fᵀ with SGEMM (both triangles computed)
+    Syrk,  // SSYRK computes one triangle, mirrored after
+};
+
+struct BackendOptions {
+    Precision precision = Precision::Fp32;
+    GramMethod gram = GramMethod::Gemm;
+    int cpu_threads = 0;  // CPU backend: OpenMP/OpenBLAS threads, 0 = all cores
+};
+
+// A 3x3 convolution, padding 1, stride 1: in_channels x height x width -> out_channels x height x width.
+struct ConvShape {
+    int batch = 1;
+    int in_channels = 0;
+    int out_channels = 0;
+    int height = 0;
+    int width = 0;
+};
+
+enum class PoolMode { Average, Max };
+
+// 2x2 pooling, stride 2, TensorFlow 'SAME' padding: the output is ceil(H/2) x ceil(W/2); at an odd edge
+// the window is cut off and the average is over the pixels that exist (padding excluded).
+struct PoolShape {
+    int batch = 1;
+    int channels = 0;
+    int height = 0;
+    int width = 0;
+    PoolMode mode = PoolMode::Average;
+    int out_height() const noexcept { return (height + 1) / 2; }
+    int out_width() const noexcept { return (width + 1) / 2; }
+};
+
+// Adam's update. Both follow m = b1 m + (1-b1) g, v = b2 v + (1-b2) g², and differ only in where epsilon
+// goes:
+//   TensorFlow1 (tf.train.AdamOptimizer, the notebook): x -= lr sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
+//   PyTorch (torch.optim.Adam):                         x -= lr * m̂ / (sqrt(v̂) + eps), m̂ = m/(1-b1^t), v̂ = v/(1-b2^t)
+enum class AdamFlavor { TensorFlow1, PyTorch };
+struct AdamParams {
+    float lr = 2.0f;
+    float beta1 = 0.9f;
+    float beta2 = 0.999f;
+    float eps = 1e-8f;
+    AdamFlavor flavor = AdamFlavor::TensorFlow1;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    Backend(const Backend&) = delete;
+    Backend& operator=(const Backend&) = delete;
+
+    virtual Device device() const noexcept = 0;
+    // "cpu: OpenBLAS, 2 threads" / "cuda: NVIDIA H200, cuDNN 9.19.0, strict FP32"
+    virtual std::string description() const = 0;
+    const BackendOptions& options() const noexcept { return options_; }
+
+    // ---- memory ----
+    virtual Buffer allocate(std::size_t count) = 0;
+    virtual void upload(const float* host, float* dst, std::size_t count) = 0;
+    virtual void download(const float* src, float* host, std::size_t count) = 0;  // waits for the result
+    virtual void fill(float* dst, std::size_t count, float value) = 0;
+    virtual void copy(const float* src, float* dst, std::size_t count) = 0;
+    virtual void synchronize() = 0;
+    // Bytes of backend memory in use and the peak since creation (CUDA: device memory; CPU: this backend's
+    // allocations).
+    virtual std::size_t memory_in_use() const = 0;
+    virtual std::size_t peak_memory() const = 0;
+
+    // ---- convolution (weights fixed: no weight gradients) ----
+    // Chooses and caches the algorithms for this shape and sizes the one shared workspace. Calling it for
+    // every shape before a loop means the loop never allocates; an unprepared shape is prepared on first use.
+    virtual void prepare_conv(const ConvShape& shape) = 0;
+    // y = relu(conv(x, w) + b) (relu optional). w: out x in x 3 x 3 (KCRS); b: out.
+    virtual void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
+                              bool relu) = 0;
+    // dx = the gradient of <dy, conv(x, w)> with respect to x (x itself is not needed).
+    virtual void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) = 0;
+
+    // ---- ReLU and pooling ----
+    // dx = dy where y > 0, else 0 (y is the ReLU output). dx may be dy.
+    virtual void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) = 0;
+    virtual void pool_forward(const PoolShape& shape, const float* x, float* y) = 0;
+    // dx (shape of x) from dy (shape of y); needs x and y. Max: each window's gradient goes to its first
+    // maximum in row-major order.
+    virtual void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) = 0;
+
+    // ---- Gram matrices and losses. F: C x M (channels x pixels), row-major ----
+    // G = F Fᵀ (C x C, both triangles written).
+    virtual void gram(const float* F, int channels, std::int64_t pixels, float* G) = 0;
+    // Style loss of one layer against the target Gram matrix A (C x C):
+    //   *loss = weight * Σ(G−A)² / (4 C² M²)      with G = F Fᵀ, computed into `scratch` (C x C)
+    //   dF (+)= weight * (G−A) F / (C² M²)        (+= when accumulate, else =)
+    virtual void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch,
+                            float weight, float* loss, float* dF, bool accumulate) = 0;
+    // Content loss against the target features P (C x M):
+    //   *loss = weight * Σ(F−P)² / (4 C M),   dF (+)= weight * (F−P) / (2 C M)
+    virtual void content_loss(const float* F, const float* P, int channels, std::int64_t pixels, float weight,
+                              float* loss, float* dF, bool accumulate) = 0;
+    // Total variation of x (N x C x H x W), squared differences of horizontal and vertical neighbours:
+    //   *loss = weight * Σ [(x[h][w+1]−x[h][w])² + (x[h+1][w]−x[h][w])²],   dx += its gradient
+    virtual void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
+                         float* dx) = 0;
+
+    // ---- reductions (deterministic: fixed order, double accumulation, no float atomics) ----
+    virtual void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) = 0;
+    virtual void sum(const float* a, std::size_t count, float* out) = 0;
+    virtual void dot(const float* a, const float* b, std::size_t count, float* out) = 0;
+
+    // ---- vector ops and the optimiser ----
+    virtual void axpy(float alpha, const float* x, float* y, std::size_t count) = 0;  // y += alpha x
+    virtual void scale(float alpha, float* x, std::size_t count) = 0;                 // x *= alpha
+    // One Adam step t (1-based) on x with gradient g and moments m, v (zero before step 1).
+    virtual void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
+                           const AdamParams& params) = 0;
+
+    // ---- images ----
+    // Host RGB uint8, height x width x 3 (row-major, interleaved) -> x: 1 x 3 x H x W, minus the mean pixel.
+    virtual void image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean_rgb[3],
+                                 float* x) = 0;
+    // x + mean pixel, clamped to [0, 255], rounded to nearest -> host RGB uint8 (waits for the result).
+    virtual void tensor_to_image(const float* x, int height, int width, const float mean_rgb[3],
+                                 std::uint8_t* host_rgb) = 0;
+    // The notebook's initial image: out = ratio * uniform(−20, 20) + (1 − ratio) * content, with the noise a
+    // pure function of (seed, index): bit-identical on every backend.
+    virtual void noise_init(const float* content, std::size_t count, std::uint64_t seed, float ratio, float* out) = 0;
+
+protected:
+    explicit Backend(const BackendOptions& options) : options_(options) {}
+
+private:
+    BackendOptions options_;
+};
+
+// The CPU backend: always available.
+std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& options = {});
+// The CUDA backend on device 0; nst::Error when no device is usable.
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options = {});
+// make_cuda_backend or make_cpu_backend.
+std::unique_ptr<Backend> make_backend(Device device, const BackendOptions& options = {});
+
+}  // namespace nst

@@ -1,0 +1,92 @@
+// The CPU backend: plainly correct, parallel with OpenMP, convolutions as im2col + OpenBLAS SGEMM.
+// Reductions accumulate in double in a fixed order (independent of the thread count).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "../memory_counter.hpp"
+#include "nst/backend.hpp"
+
+namespace nst::cpu {
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(const BackendOptions& options);
+
+    Device device() const noexcept override { return Device::Cpu; }
+    std::string description() const override;
+
+    Buffer allocate(std::size_t count) override;
+    void upload(const float* host, float* dst, std::size_t count) override;
+    void download(const float* src, float* host, std::size_t count) override;
+    void fill(float* dst, std::size_t count, float value) override;
+    void copy(const float* src, float* dst, std::size_t count) override;
+    void synchronize() override {}
+    std::size_t memory_in_use() const override { return memory_->in_use.load(); }
+    std::size_t peak_memory() const override { return memory_->peak.load(); }
+
+    void prepare_conv(const ConvShape& shape) override;
+    void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
+                      bool relu) override;
+    void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
+
+    void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
+    void pool_forward(const PoolShape& shape, const float* x, float* y) override;
+    void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
+
+    void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
+    void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch, float weight,
+                    float* loss, float* dF, bool accumulate) override;
+    void content_loss(const float* F, const float* P, int channels, std::int64_t pixels, float weight, float* loss,
+                      float* dF, bool accumulate) override;
+    void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
+                 float* dx) override;
+
+    void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) override;
+    void sum(const float* a, std::size_t count, float* out) override;
+    void dot(const float* a, const float* b, std::size_t count, float* out) override;
+
+    void axpy(float alpha, const float* x, float* y, std::size_t count) override;
+    void scale(float alpha, float* x, std::size_t count) override;
+    void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
+                   const AdamParams& params) override;
+
+    void image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean_rgb[3],
+                         float* x) override;
+    void tensor_to_image(const float* x, int height, int width, const float mean_rgb[3],
+                         std::uint8_t* host_rgb) override;
+    void noise_init(const float* content, std::size_t count, std::uint64_t seed, float ratio, float* out) override;
+
+    int threads() const noexcept { return threads_; }
+
+private:
+    // im2col columns per GEMM, so that the column buffer stays near kColumnBudget floats.
+    std::int64_t conv_chunk(const ConvShape& shape) const;
+    float* workspace(std::size_t count);
+
+    int threads_;
+    std::shared_ptr<MemoryCounter> memory_;
+    std::vector<float> workspace_;  // im2col columns, sized by prepare_conv
+};
+
+// Σ over [0, n) of term(i) in double: 64 fixed contiguous chunks, each summed in order, then the chunks in
+// order, so the result does not depend on the thread count. No allocation.
+template <class Term>
+double ordered_sum(std::size_t n, int threads, Term term) {
+    constexpr int kChunks = 64;
+    double partial[kChunks];
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int c = 0; c < kChunks; ++c) {
+        const std::size_t begin = n * static_cast<std::size_t>(c) / kChunks;
+        const std::size_t end = n * static_cast<std::size_t>(c + 1) / kChunks;
+        double s = 0.0;
+        for (std::size_t i = begin; i < end; ++i) s += term(i);
+        partial[c] = s;
+    }
+    double total = 0.0;
+    for (double p : partial) total += p;
+    return total;
+}
+
+}  // namespace nst::cpu

@@ -1,0 +1,88 @@
+// CPU Gram matrices and the style, content and total-variation losses.
+#include <cblas.h>
+
+#include "cpu_backend.hpp"
+#include "nst/error.hpp"
+
+namespace nst::cpu {
+
+void CpuBackend::gram(const float* F, int C, std::int64_t M, float* G) {
+    if (C < 1 || M < 1) throw Error("gram: " + std::to_string(C) + " x " + std::to_string(M) + " features");
+    const int m = static_cast<int>(M);
+    if (options().gram == GramMethod::Syrk) {
+        // Upper triangle (row-major), then mirrored: SSYRK leaves the other triangle untouched.
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, C, m, 1.0f, F, m, 0.0f, G, C);
+        for (int i = 0; i < C; ++i)
+            for (int j = 0; j < i; ++j) G[std::int64_t(i) * C + j] = G[std::int64_t(j) * C + i];
+    } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, C, C, m, 1.0f, F, m, F, m, 0.0f, G, C);
+    }
+}
+
+void CpuBackend::style_loss(const float* F, int C, std::int64_t M, const float* A, float* D, float weight, float* loss,
+                            float* dF, bool accumulate) {
+    gram(F, C, M, D);
+    const std::int64_t cc = std::int64_t(C) * C;
+    const double sq = ordered_sum(static_cast<std::size_t>(cc), threads(), [=](std::size_t i) {
+        const double d = static_cast<double>(D[i]) - A[i];
+        return d * d;
+    });
+#pragma omp parallel for num_threads(threads()) schedule(static)
+    for (std::int64_t i = 0; i < cc; ++i) D[i] -= A[i];
+    const double c = C, m = static_cast<double>(M);
+    *loss = static_cast<float>(weight * sq / (4.0 * c * c * m * m));
+    // dF = weight/(C² M²) * D F: one SGEMM, D = G − A being symmetric.
+    const auto alpha = static_cast<float>(weight / (c * c * m * m));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, C, static_cast<int>(M), C, alpha, D, C, F,
+                static_cast<int>(M), accumulate ? 1.0f : 0.0f, dF, static_cast<int>(M));
+}
+
+void CpuBackend::content_loss(const float* F, const float* P, int C, std::int64_t M, float weight, float* loss,
+                              float* dF, bool accumulate) {
+    const std::int64_t n = std::int64_t(C) * M;
+    const double sq = ordered_sum(static_cast<std::size_t>(n), threads(), [=](std::size_t i) {
+        const double d = static_cast<double>(F[i]) - P[i];
+        return d * d;
+    });
+    const double nm = static_cast<double>(C) * static_cast<double>(M);
+    *loss = static_cast<float>(weight * sq / (4.0 * nm));
+    const auto g = static_cast<float>(weight / (2.0 * nm));
+#pragma omp parallel for num_threads(threads()) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float v = g * (F[i] - P[i]);
+        dF[i] = accumulate ? dF[i] + v : v;
+    }
+}
+
+void CpuBackend::tv_loss(int batch, int channels, int H, int W, const float* x, float weight, float* loss, float* dx) {
+    const std::int64_t plane = std::int64_t(H) * W;
+    const std::int64_t total = std::int64_t(batch) * channels * plane;
+    const double sq = ordered_sum(static_cast<std::size_t>(total), threads(), [=](std::size_t idx) {
+        const auto i = static_cast<std::int64_t>(idx);
+        const int h = static_cast<int>((i % plane) / W), w = static_cast<int>(i % W);
+        double s = 0.0;
+        if (w + 1 < W) {
+            const double d = static_cast<double>(x[i + 1]) - x[i];
+            s += d * d;
+        }
+        if (h + 1 < H) {
+            const double d = static_cast<double>(x[i + W]) - x[i];
+            s += d * d;
+        }
+        return s;
+    });
+    *loss = static_cast<float>(weight * sq);
+    const float two_w = 2.0f * weight;
+#pragma omp parallel for num_threads(threads()) schedule(static)
+    for (std::int64_t i = 0; i < total; ++i) {
+        const int h = static_cast<int>((i % plane) / W), w = static_cast<int>(i % W);
+        float g = 0.0f;
+        if (w + 1 < W) g -= x[i + 1] - x[i];
+        if (w > 0) g += x[i] - x[i - 1];
+        if (h + 1 < H) g -= x[i + W] - x[i];
+        if (h > 0) g += x[i] - x[i - W];
+        dx[i] += two_w * g;
+    }
+}
+
+}  // namespace nst::cpu

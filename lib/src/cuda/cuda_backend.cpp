@@ -1,0 +1,165 @@
+// CUDA backend: construction, memory, reductions, vector ops, Adam and image ops. Convolution, pooling and
+// the losses are in cuda_conv.cpp, cuda_pool.cpp and cuda_loss.cpp.
+#include "cuda_backend.hpp"
+
+#include <cmath>
+
+#include "../adam_schedule.hpp"
+#include "adam.hpp"
+#include "image.hpp"
+#include "nst/environment.hpp"
+#include "nst/error.hpp"
+#include "reduce.hpp"
+#include "vector_ops.hpp"
+
+namespace nst::cuda {
+
+namespace {
+
+// cuBLAS's workspace; NVIDIA suggests 32 MiB on Hopper.
+constexpr std::size_t kBlasWorkspaceBytes = std::size_t(32) << 20;
+
+void release_device(float* data, std::size_t size, void* context) noexcept {
+    log_cleanup_error("cudaFree", cudaFree(data));
+    static_cast<MemoryCounter*>(context)->remove(size * sizeof(float));
+}
+
+}  // namespace
+
+CudaBackend::CudaBackend(const BackendOptions& options) : Backend(options), memory_(std::make_shared<MemoryCounter>()) {
+    std::string why;
+    if (!cuda_device_usable(&why)) throw Error("CUDA backend: no usable CUDA device (" + why + ")");
+    CHECK_CUDA(cudaSetDevice(0));
+    cudaDeviceProp prop{};
+    CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
+    device_name_ = prop.name;
+    stream_ = make_stream();
+    dnn_ = make_cudnn_handle();
+    CHECK_CUDNN(cudnnSetStream(dnn_.get(), stream_.get()));
+    blas_ = make_cublas_handle();
+    CHECK_CUBLAS(cublasSetStream(blas_.get(), stream_.get()));
+    // cublasSetStream resets the workspace to the default pool: set ours after it.
+    ensure(blas_workspace_, kBlasWorkspaceBytes);
+    CHECK_CUBLAS(cublasSetWorkspace(blas_.get(), blas_workspace_.data(), blas_workspace_.bytes()));
+    CHECK_CUBLAS(cublasSetMathMode(blas_.get(), strict() ? CUBLAS_DEFAULT_MATH : CUBLAS_TF32_TENSOR_OP_MATH));
+    relu_ = make_relu_descriptor();
+    partials_ = DeviceBuffer<double>(kernels::kReduceBlocks);
+    memory_->add(partials_.bytes());
+}
+
+CudaBackend::~CudaBackend() {
+    if (stream_) log_cleanup_error("cudaStreamSynchronize", cudaStreamSynchronize(stream_.get()));
+}
+
+std::string CudaBackend::description() const {
+    return "cuda: " + device_name_ + ", cuDNN " + format_cudnn_version(static_cast<int>(cudnnGetVersion())) + ", " +
+           (strict() ? "strict FP32" : "TF32 allowed");
+}
+
+void CudaBackend::ensure(DeviceBuffer<unsigned char>& buffer, std::size_t bytes) {
+    if (buffer.bytes() >= bytes) return;
+    memory_->remove(buffer.bytes());
+    buffer = DeviceBuffer<unsigned char>();  // free first: the new one may need the room
+    buffer = DeviceBuffer<unsigned char>(bytes);
+    memory_->add(bytes);
+}
+
+Buffer CudaBackend::allocate(std::size_t count) {
+    if (count == 0) return {};
+    void* p = nullptr;
+    const cudaError_t status = cudaMalloc(&p, count * sizeof(float));
+    if (status != cudaSuccess) {
+        cudaGetLastError();
+        std::size_t free = 0, total = 0;
+        cudaMemGetInfo(&free, &total);
+        throw Error("CUDA backend: cannot allocate " + std::to_string((count * sizeof(float)) >> 20) + " MiB (" +
+                    std::to_string(free >> 20) + " MiB free of " + std::to_string(total >> 20) +
+                    " MiB): " + cudaGetErrorString(status));
+    }
+    memory_->add(count * sizeof(float));
+    return Buffer(static_cast<float*>(p), count, release_device, memory_);
+}
+
+void CudaBackend::upload(const float* host, float* dst, std::size_t count) {
+    if (count > 0) CHECK_CUDA(cudaMemcpyAsync(dst, host, count * sizeof(float), cudaMemcpyHostToDevice, stream_.get()));
+}
+
+void CudaBackend::download(const float* src, float* host, std::size_t count) {
+    if (count == 0) return;
+    CHECK_CUDA(cudaMemcpyAsync(host, src, count * sizeof(float), cudaMemcpyDeviceToHost, stream_.get()));
+    CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
+}
+
+void CudaBackend::fill(float* dst, std::size_t count, float value) {
+    kernels::fill(dst, count, value, stream_.get());
+}
+
+void CudaBackend::copy(const float* src, float* dst, std::size_t count) {
+    if (count > 0)
+        CHECK_CUDA(cudaMemcpyAsync(dst, src, count * sizeof(float), cudaMemcpyDeviceToDevice, stream_.get()));
+}
+
+void CudaBackend::synchronize() {
+    CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
+}
+
+// ---- reductions ----
+
+void CudaBackend::squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) {
+    kernels::squared_difference_sum(a, b, count, 1.0, partials_.data(), out, stream_.get());
+}
+
+void CudaBackend::sum(const float* a, std::size_t count, float* out) {
+    kernels::sum(a, count, 1.0, partials_.data(), out, stream_.get());
+}
+
+void CudaBackend::dot(const float* a, const float* b, std::size_t count, float* out) {
+    kernels::dot(a, b, count, 1.0, partials_.data(), out, stream_.get());
+}
+
+// ---- vector ops and Adam ----
+
+void CudaBackend::axpy(float alpha, const float* x, float* y, std::size_t count) {
+    kernels::axpy(alpha, x, y, count, stream_.get());
+}
+
+void CudaBackend::scale(float alpha, float* x, std::size_t count) {
+    kernels::scale(alpha, x, count, stream_.get());
+}
+
+void CudaBackend::adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
+                            const AdamParams& p) {
+    const auto [lr_t, inv_sqrt_c2] = adam_step_scalars(p, step);
+    kernels::adam_step(x, g, m, v, count, lr_t, inv_sqrt_c2, p.beta1, p.beta2, p.eps, stream_.get());
+}
+
+// ---- images ----
+
+void CudaBackend::image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean[3], float* x) {
+    const std::size_t bytes = static_cast<std::size_t>(height) * width * 3;
+    ensure(image_scratch_, bytes);
+    CHECK_CUDA(cudaMemcpyAsync(image_scratch_.data(), host_rgb, bytes, cudaMemcpyHostToDevice, stream_.get()));
+    kernels::image_to_tensor(image_scratch_.data(), height, width, mean[0], mean[1], mean[2], x, stream_.get());
+}
+
+void CudaBackend::tensor_to_image(const float* x, int height, int width, const float mean[3], std::uint8_t* host_rgb) {
+    const std::size_t bytes = static_cast<std::size_t>(height) * width * 3;
+    ensure(image_scratch_, bytes);
+    kernels::tensor_to_image(x, height, width, mean[0], mean[1], mean[2], image_scratch_.data(), stream_.get());
+    CHECK_CUDA(cudaMemcpyAsync(host_rgb, image_scratch_.data(), bytes, cudaMemcpyDeviceToHost, stream_.get()));
+    CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
+}
+
+void CudaBackend::noise_init(const float* content, std::size_t count, std::uint64_t seed, float ratio, float* out) {
+    kernels::noise_init(content, count, seed, ratio, out, stream_.get());
+}
+
+}  // namespace nst::cuda
+
+namespace nst {
+
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
+    return std::make_unique<cuda::CudaBackend>(options);
+}
+
+}  // namespace nst

@@ -1,0 +1,113 @@
+// The CUDA backend: cuDNN for convolution, ReLU and pooling; cuBLAS for Gram matrices and the style
+// gradient; libnst's kernels (kernels/) for reductions, losses, Adam and image ops. Everything runs on one
+// non-blocking stream; only download() and synchronize() wait for it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include "../memory_counter.hpp"
+#include "cuda_owners.hpp"
+#include "nst/backend.hpp"
+
+namespace nst::cuda {
+
+// A convolution shape's descriptors and the algorithms chosen for it by cudnnFind*.
+struct ConvPlan {
+    TensorDescriptor x, y, bias;
+    FilterDescriptor w;
+    ConvolutionDescriptor forward_conv, backward_conv;  // each carries the math type of its algorithm
+    cudnnConvolutionFwdAlgo_t forward_algo{};
+    cudnnConvolutionBwdDataAlgo_t backward_algo{};
+    std::size_t forward_workspace = 0;
+    std::size_t backward_workspace = 0;
+    bool fused = false;  // cudnnConvolutionBiasActivationForward works here and was not slower
+};
+
+struct PoolPlan {
+    TensorDescriptor x, y;
+    PoolingDescriptor pool;
+};
+
+class CudaBackend final : public Backend {
+public:
+    explicit CudaBackend(const BackendOptions& options);
+    ~CudaBackend() override;
+
+    Device device() const noexcept override { return Device::Cuda; }
+    std::string description() const override;
+
+    Buffer allocate(std::size_t count) override;
+    void upload(const float* host, float* dst, std::size_t count) override;
+    void download(const float* src, float* host, std::size_t count) override;
+    void fill(float* dst, std::size_t count, float value) override;
+    void copy(const float* src, float* dst, std::size_t count) override;
+    void synchronize() override;
+    std::size_t memory_in_use() const override { return memory_->in_use.load(); }
+    std::size_t peak_memory() const override { return memory_->peak.load(); }
+
+    void prepare_conv(const ConvShape& shape) override;
+    void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
+                      bool relu) override;
+    void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
+
+    void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
+    void pool_forward(const PoolShape& shape, const float* x, float* y) override;
+    void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
+
+    void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
+    void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch, float weight,
+                    float* loss, float* dF, bool accumulate) override;
+    void content_loss(const float* F, const float* P, int channels, std::int64_t pixels, float weight, float* loss,
+                      float* dF, bool accumulate) override;
+    void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
+                 float* dx) override;
+
+    void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) override;
+    void sum(const float* a, std::size_t count, float* out) override;
+    void dot(const float* a, const float* b, std::size_t count, float* out) override;
+
+    void axpy(float alpha, const float* x, float* y, std::size_t count) override;
+    void scale(float alpha, float* x, std::size_t count) override;
+    void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
+                   const AdamParams& params) override;
+
+    void image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean_rgb[3],
+                         float* x) override;
+    void tensor_to_image(const float* x, int height, int width, const float mean_rgb[3],
+                         std::uint8_t* host_rgb) override;
+    void noise_init(const float* content, std::size_t count, std::uint64_t seed, float ratio, float* out) override;
+
+    // The plan chosen for a shape (prepared on first use); for nst-bench and the tests.
+    const ConvPlan& conv_plan(const ConvShape& shape);
+
+private:
+    using ConvKey = std::tuple<int, int, int, int, int>;
+    using PoolKey = std::tuple<int, int, int, int, int>;
+    bool strict() const noexcept { return options().precision == Precision::Fp32; }
+    void choose_algorithms(const ConvShape& s, ConvPlan& plan);
+    void choose_fusion(ConvPlan& plan, const float* x, const float* w, const float* b, float* y);
+    void conv_forward_unfused(const ConvPlan& plan, const float* x, const float* w, const float* b, float* y,
+                              bool relu);
+    const PoolPlan& pool_plan(const PoolShape& s);
+    cudnnTensorDescriptor_t flat_descriptor(std::size_t count);
+    // Grows an internal buffer (counted in memory_in_use) to at least `bytes`.
+    void ensure(DeviceBuffer<unsigned char>& buffer, std::size_t bytes);
+
+    std::shared_ptr<MemoryCounter> memory_;
+    std::string device_name_;
+    Stream stream_;
+    CudnnHandle dnn_;
+    CublasHandle blas_;
+    ActivationDescriptor relu_;
+    DeviceBuffer<unsigned char> blas_workspace_;
+    DeviceBuffer<unsigned char> conv_workspace_;  // one workspace shared by every convolution
+    DeviceBuffer<unsigned char> image_scratch_;   // uint8 RGB on its way to or from the host
+    DeviceBuffer<double> partials_;               // the reductions' first-pass sums
+    std::map<ConvKey, std::unique_ptr<ConvPlan>> conv_plans_;
+    std::map<PoolKey, PoolPlan> pool_plans_;
+    std::map<std::size_t, TensorDescriptor> flat_descriptors_;
+};
+
+}  // namespace nst::cuda

@@ -1,0 +1,177 @@
+// CUDA 3x3 convolution through cuDNN: algorithms found once per shape with cudnnFind*Ex and cached, one
+// shared workspace, forward with bias and ReLU fused (cudnnConvolutionBiasActivationForward) where that
+// works and is not slower, backward-data only.
+#include <algorithm>
+#include <vector>
+
+#include "cuda_backend.hpp"
+#include "nst/error.hpp"
+
+namespace nst::cuda {
+
+namespace {
+
+// Find may use at most this much workspace (and at most half the free memory).
+constexpr std::size_t kFindWorkspaceLimit = std::size_t(1) << 30;
+
+std::string shape_text(const ConvShape& s) {
+    return std::to_string(s.batch) + "x" + std::to_string(s.in_channels) + "x" + std::to_string(s.height) + "x" +
+           std::to_string(s.width) + " -> " + std::to_string(s.out_channels) + " channels";
+}
+
+// Strict FP32 refuses tensor-op results (TF32); both refuse non-deterministic ones and oversized workspaces.
+template <class Perf>
+const Perf* pick(const std::vector<Perf>& results, int count, bool strict, std::size_t limit) {
+    for (int i = 0; i < count; ++i) {  // cuDNN sorts the results by time
+        const Perf& r = results[static_cast<std::size_t>(i)];
+        if (r.status != CUDNN_STATUS_SUCCESS || r.determinism != CUDNN_DETERMINISTIC || r.memory > limit) continue;
+        if (strict && (r.mathType == CUDNN_TENSOR_OP_MATH || r.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION))
+            continue;
+        return &r;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
+    cudnnHandle_t h = dnn_.get();
+    // Strict FP32: FMA math on the descriptors for the search and for every run (it forbids TF32 whatever
+    // algorithm runs). TF32 allowed: default math for the search, then the chosen result's math type.
+    const cudnnMathType_t search_math = strict() ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH;
+    CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), search_math));
+    CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), search_math));
+
+    // Scratch tensors of this shape for the search (the Ex variants run on them; contents do not matter).
+    const std::size_t xs = std::size_t(s.batch) * s.in_channels * s.height * s.width;
+    const std::size_t ys = std::size_t(s.batch) * s.out_channels * s.height * s.width;
+    DeviceBuffer<float> x(xs), y(ys), w(std::size_t(s.out_channels) * s.in_channels * 9), b(s.out_channels);
+    CHECK_CUDA(cudaMemsetAsync(x.data(), 0, x.bytes(), stream_.get()));
+    CHECK_CUDA(cudaMemsetAsync(w.data(), 0, w.bytes(), stream_.get()));
+    CHECK_CUDA(cudaMemsetAsync(b.data(), 0, b.bytes(), stream_.get()));
+    std::size_t free = 0, total = 0;
+    CHECK_CUDA(cudaMemGetInfo(&free, &total));
+    const std::size_t limit = std::min(kFindWorkspaceLimit, free / 2);
+    {
+        DeviceBuffer<unsigned char> search(limit);
+
+        int max_count = 0, count = 0;
+        CHECK_CUDNN(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &max_count));
+        std::vector<cudnnConvolutionFwdAlgoPerf_t> fwd(static_cast<std::size_t>(max_count));
+        CHECK_CUDNN(cudnnFindConvolutionForwardAlgorithmEx(h, p.x.get(), x.data(), p.w.get(), w.data(),
+                                                           p.forward_conv.get(), p.y.get(), y.data(), max_count, &count,
+                                                           fwd.data(), search.data(), limit));
+        const auto* f = pick(fwd, count, strict(), limit);
+        if (f == nullptr)
+            throw Error("cuDNN offers no deterministic" + std::string(strict() ? " FP32" : "") +
+                        " forward algorithm for the convolution " + shape_text(s));
+        p.forward_algo = f->algo;
+        p.forward_workspace = f->memory;
+        if (!strict()) CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), f->mathType));
+
+        CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &max_count));
+        std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bwd(static_cast<std::size_t>(max_count));
+        CHECK_CUDNN(cudnnFindConvolutionBackwardDataAlgorithmEx(h, p.w.get(), w.data(), p.y.get(), y.data(),
+                                                                p.backward_conv.get(), p.x.get(), x.data(), max_count,
+                                                                &count, bwd.data(), search.data(), limit));
+        const auto* d = pick(bwd, count, strict(), limit);
+        if (d == nullptr)
+            throw Error("cuDNN offers no deterministic" + std::string(strict() ? " FP32" : "") +
+                        " backward-data algorithm for the convolution " + shape_text(s));
+        p.backward_algo = d->algo;
+        p.backward_workspace = d->memory;
+        if (!strict()) CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), d->mathType));
+    }  // the search workspace is freed before the shared one grows
+    ensure(conv_workspace_, std::max(p.forward_workspace, p.backward_workspace));
+    choose_fusion(p, x.data(), w.data(), b.data(), y.data());
+}
+
+// Fused conv + bias + ReLU if cuDNN runs it for this algorithm and it is not slower than the three
+// separate calls (one project found the fused call much slower unless the math type is a tensor-op one).
+void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, const float* b, float* y) {
+    const float one = 1.0f, zero = 0.0f;
+    cudnnHandle_t h = dnn_.get();
+    auto fused = [&] {
+        return cudnnConvolutionBiasActivationForward(h, &one, p.x.get(), x, p.w.get(), w, p.forward_conv.get(),
+                                                     p.forward_algo, conv_workspace_.data(), p.forward_workspace, &zero,
+                                                     p.y.get(), y, p.bias.get(), b, relu_.get(), p.y.get(), y);
+    };
+    const cudnnStatus_t status = fused();
+    if (status != CUDNN_STATUS_SUCCESS) {
+        // NOT_SUPPORTED (any sub-code) means: use the separate calls. Anything else is an error.
+        if (CUDNN_STATUS_CATEGORY(status) != CUDNN_STATUS_NOT_SUPPORTED) CHECK_CUDNN(status);
+        p.fused = false;
+        return;
+    }
+    auto time_ms = [&](auto&& run) {
+        Event start = make_event(), stop = make_event();
+        run();  // warm-up
+        CHECK_CUDA(cudaEventRecord(start.get(), stream_.get()));
+        for (int i = 0; i < 3; ++i) run();
+        CHECK_CUDA(cudaEventRecord(stop.get(), stream_.get()));
+        CHECK_CUDA(cudaEventSynchronize(stop.get()));
+        float ms = 0.0f;
+        CHECK_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+        return ms;
+    };
+    p.fused = true;
+    const float fused_ms = time_ms([&] { CHECK_CUDNN(fused()); });
+    p.fused = false;
+    const float separate_ms = time_ms([&] { conv_forward_unfused(p, x, w, b, y, true); });
+    p.fused = fused_ms <= separate_ms;
+}
+
+void CudaBackend::conv_forward_unfused(const ConvPlan& p, const float* x, const float* w, const float* b, float* y,
+                                       bool relu) {
+    const float one = 1.0f, zero = 0.0f;
+    cudnnHandle_t h = dnn_.get();
+    CHECK_CUDNN(cudnnConvolutionForward(h, &one, p.x.get(), x, p.w.get(), w, p.forward_conv.get(), p.forward_algo,
+                                        conv_workspace_.data(), p.forward_workspace, &zero, p.y.get(), y));
+    CHECK_CUDNN(cudnnAddTensor(h, &one, p.bias.get(), b, &one, p.y.get(), y));
+    if (relu) CHECK_CUDNN(cudnnActivationForward(h, relu_.get(), &one, p.y.get(), y, &zero, p.y.get(), y));
+}
+
+const ConvPlan& CudaBackend::conv_plan(const ConvShape& s) {
+    if (s.batch < 1 || s.in_channels < 1 || s.out_channels < 1 || s.height < 1 || s.width < 1)
+        throw Error("conv: invalid shape " + shape_text(s));
+    const ConvKey key{s.batch, s.in_channels, s.out_channels, s.height, s.width};
+    auto it = conv_plans_.find(key);
+    if (it != conv_plans_.end()) return *it->second;
+    auto p = std::make_unique<ConvPlan>();
+    p->x = make_tensor_descriptor(s.batch, s.in_channels, s.height, s.width);
+    p->y = make_tensor_descriptor(s.batch, s.out_channels, s.height, s.width);
+    p->bias = make_tensor_descriptor(1, s.out_channels, 1, 1);
+    p->w = make_filter_descriptor(s.out_channels, s.in_channels, 3, 3);
+    p->forward_conv = make_convolution_descriptor(1, 1);
+    p->backward_conv = make_convolution_descriptor(1, 1);
+    choose_algorithms(s, *p);
+    return *conv_plans_.emplace(key, std::move(p)).first->second;
+}
+
+void CudaBackend::prepare_conv(const ConvShape& shape) {
+    conv_plan(shape);
+}
+
+void CudaBackend::conv_forward(const ConvShape& s, const float* x, const float* w, const float* b, float* y,
+                               bool relu) {
+    const ConvPlan& p = conv_plan(s);
+    if (!(relu && p.fused)) {
+        conv_forward_unfused(p, x, w, b, y, relu);
+        return;
+    }
+    const float one = 1.0f, zero = 0.0f;
+    // z = y with alpha2 = 0, as frameworks call it: y = relu(conv(x) + bias).
+    CHECK_CUDNN(cudnnConvolutionBiasActivationForward(
+        dnn_.get(), &one, p.x.get(), x, p.w.get(), w, p.forward_conv.get(), p.forward_algo, conv_workspace_.data(),
+        p.forward_workspace, &zero, p.y.get(), y, p.bias.get(), b, relu_.get(), p.y.get(), y));
+}
+
+void CudaBackend::conv_backward_data(const ConvShape& s, const float* w, const float* dy, float* dx) {
+    const ConvPlan& p = conv_plan(s);
+    const float one = 1.0f, zero = 0.0f;
+    CHECK_CUDNN(cudnnConvolutionBackwardData(dnn_.get(), &one, p.w.get(), w, p.y.get(), dy, p.backward_conv.get(),
+                                             p.backward_algo, conv_workspace_.data(), p.backward_workspace, &zero,
+                                             p.x.get(), dx));
+}
+
+}  // namespace nst::cuda
