@@ -11,7 +11,7 @@ packages=(
   catch2            # tests (v2.13)
   libcli11-dev      # argument parsing
   libbenchmark-dev  # nst-bench
-  libopenblas-dev   # the CPU backend's SGEMM
+  libopenblas-openmp-dev  # the CPU backend's SGEMM (the OpenMP-threaded OpenBLAS: see CMakeLists.txt)
 )
 
 missing=()

@@ -44,10 +44,11 @@ int info(const InfoOptions& o) {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::size_t parameters = 0;
         for (const ConvWeights& c : w.convs) parameters += c.filters.size() + c.bias.size();
-        std::printf("check:     all %zu convolutions load and validate: %.1f M parameters (%.0f MiB) in %.2f s; "
-                    "peak memory of the process %.0f MiB, %.0f MiB before loading\n",
-                    w.convs.size(), static_cast<double>(parameters) / 1e6,
-                    static_cast<double>(parameters) * 4 / 1048576.0, seconds, peak_memory_mib(), before_mib);
+        std::printf(
+            "check:     all %zu convolutions load and validate: %.1f M parameters (%.0f MiB) in %.2f s; "
+            "peak memory of the process %.0f MiB, %.0f MiB before loading\n",
+            w.convs.size(), static_cast<double>(parameters) / 1e6, static_cast<double>(parameters) * 4 / 1048576.0,
+            seconds, peak_memory_mib(), before_mib);
     }
     return 0;
 }
@@ -72,7 +73,8 @@ void add_weights_commands(CLI::App& app, Action& action) {
     CLI::App* weights = app.add_subcommand("weights", "Inspect or write VGG-19 weight files (MatConvNet .mat)");
     weights->require_subcommand(1);
 
-    CLI::App* info = weights->add_subcommand("info", "Print a .mat file's format, layers with their shapes, and mean pixel");
+    CLI::App* info =
+        weights->add_subcommand("info", "Print a .mat file's format, layers with their shapes, and mean pixel");
     auto io = std::make_shared<InfoOptions>();
     info->add_option("FILE", io->path, "imagenet-vgg-verydeep-19.mat or a file in its layout")->required();
     info->add_flag("--check", io->check, "Also load and validate every convolution, as a run would, and time it");
@@ -89,7 +91,9 @@ void add_weights_commands(CLI::App& app, Action& action) {
     write->add_option("--layout", o->layout, "MatConvNet layout: new (beta17+) or old (beta16)")
         ->check(CLI::IsMember({"new", "old"}))
         ->capture_default_str();
-    write->add_option("--container", o->container, "v5 (zlib-compressed, as MatConvNet ships it), v5-uncompressed or v73")
+    write
+        ->add_option("--container", o->container,
+                     "v5 (zlib-compressed, as MatConvNet ships it), v5-uncompressed or v73")
         ->check(CLI::IsMember({"v5", "v5-uncompressed", "v73"}))
         ->capture_default_str();
     write->add_option("--fc-divisor", o->fc_divisor, "Divide fc6-fc8's sizes by this (style transfer never reads them)")

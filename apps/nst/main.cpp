@@ -27,11 +27,13 @@ std::string one_line_failure(const CLI::App*, const CLI::Error& e) {
 int main(int argc, char** argv) {
     CLI::App app{"nst: neural style transfer (Gatys et al.) on cuDNN/cuBLAS or the CPU"};
     app.failure_message(one_line_failure);
-    app.set_version_flag("--version", [] { return nst::format_environment(nst::probe_environment()); },
-                         "Print libnst's version, build, CUDA/cuDNN/cuBLAS versions and GPUs, then exit");
+    app.set_version_flag(
+        "--version", [] { return nst::format_environment(nst::probe_environment()); },
+        "Print libnst's version, build, CUDA/cuDNN/cuBLAS versions and GPUs, then exit");
     app.require_subcommand(0, 1);
 
     nst::app::Action action;
+    nst::app::add_transfer_command(app, action);
     nst::app::add_weights_commands(app, action);
 
     try {

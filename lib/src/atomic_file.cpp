@@ -1,4 +1,4 @@
-#include "atomic_file.hpp"
+#include "nst/atomic_file.hpp"
 
 #include <unistd.h>
 

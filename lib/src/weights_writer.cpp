@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.hpp"
+#include "nst/atomic_file.hpp"
 #include "counter_rng.hpp"
 #include "matio_util.hpp"
 #include "nst/error.hpp"

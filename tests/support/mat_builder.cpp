@@ -16,11 +16,16 @@ matvar_t* text(const std::string& s) {
 
 matio_types type_of(matio_classes c) {
     switch (c) {
-        case MAT_C_SINGLE: return MAT_T_SINGLE;
-        case MAT_C_DOUBLE: return MAT_T_DOUBLE;
-        case MAT_C_INT32: return MAT_T_INT32;
-        case MAT_C_UINT8: return MAT_T_UINT8;
-        default: throw std::runtime_error("mat_builder: unsupported class");
+        case MAT_C_SINGLE:
+            return MAT_T_SINGLE;
+        case MAT_C_DOUBLE:
+            return MAT_T_DOUBLE;
+        case MAT_C_INT32:
+            return MAT_T_INT32;
+        case MAT_C_UINT8:
+            return MAT_T_UINT8;
+        default:
+            throw std::runtime_error("mat_builder: unsupported class");
     }
 }
 
@@ -54,7 +59,8 @@ matvar_t* row(std::vector<double> v) {
     return Mat_VarCreate(nullptr, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, v.data(), 0);
 }
 
-matvar_t* structure(const std::vector<const char*>& names, const std::vector<matvar_t*>& values, const char* name = nullptr) {
+matvar_t* structure(const std::vector<const char*>& names, const std::vector<matvar_t*>& values,
+                    const char* name = nullptr) {
     std::vector<const char*> n = names;
     n.push_back(nullptr);
     std::size_t dims[2] = {1, 1};

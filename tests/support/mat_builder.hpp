@@ -13,9 +13,9 @@ namespace nst::test {
 
 struct MatLayer {
     std::string name;
-    std::string type;                       // "conv", "relu", "pool"
-    std::vector<std::size_t> filter_dims;   // conv: MATLAB [rows, cols, in, out] (any rank, for broken files)
-    std::size_t bias_count = 0;             // conv
+    std::string type;                         // "conv", "relu", "pool"
+    std::vector<std::size_t> filter_dims;     // conv: MATLAB [rows, cols, in, out] (any rank, for broken files)
+    std::size_t bias_count = 0;               // conv
     matio_classes data_class = MAT_C_SINGLE;  // conv: single, double, int32, ...
     bool complex = false;
     // Value of the filter element at MATLAB linear (column-major) index j, and of bias element j.
@@ -27,11 +27,11 @@ struct MatLayer {
 std::vector<MatLayer> vgg_test_layers(int divisor, unsigned seed);
 
 struct MatBuildOptions {
-    bool new_layout = true;       // layers + meta (else layers + classes + normalization)
+    bool new_layout = true;  // layers + meta (else layers + classes + normalization)
     bool compressed = true;
     bool v73 = false;
-    bool write_layers = true;     // false: a file without `layers`
-    bool write_mean = true;       // false: no averageImage
+    bool write_layers = true;  // false: a file without `layers`
+    bool write_mean = true;    // false: no averageImage
     std::vector<std::size_t> mean_dims = {1, 1, 3};
     std::vector<double> mean_rgb = {123.68, 116.779, 103.939};
 };

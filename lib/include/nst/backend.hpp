@@ -124,6 +124,8 @@ public:
     // allocations).
     virtual std::size_t memory_in_use() const = 0;
     virtual std::size_t peak_memory() const = 0;
+    // Bytes that could still be allocated (CUDA: free device memory; CPU: MemAvailable).
+    virtual std::size_t available_memory() const = 0;
 
     // ---- convolution (weights fixed: no weight gradients) ----
     // Chooses and caches the algorithms for this shape and sizes the one shared workspace. Calling it for

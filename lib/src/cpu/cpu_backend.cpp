@@ -3,9 +3,11 @@
 #include "cpu_backend.hpp"
 
 #include <cblas.h>
+#include <unistd.h>
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -61,6 +63,20 @@ void CpuBackend::fill(float* dst, std::size_t count, float value) {
 
 void CpuBackend::copy(const float* src, float* dst, std::size_t count) {
     if (count > 0) std::memmove(dst, src, count * sizeof(float));
+}
+
+std::size_t CpuBackend::available_memory() const {
+    // MemAvailable from /proc/meminfo (kB): what the kernel says can be allocated without swapping.
+    std::FILE* f = std::fopen("/proc/meminfo", "r");
+    std::size_t kb = 0;
+    if (f != nullptr) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f) != nullptr)
+            if (std::sscanf(line, "MemAvailable: %zu kB", &kb) == 1) break;
+        std::fclose(f);
+    }
+    if (kb == 0) kb = static_cast<std::size_t>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE)) / 1024;
+    return kb * 1024;
 }
 
 float* CpuBackend::workspace(std::size_t count) {

@@ -99,6 +99,12 @@ void CudaBackend::copy(const float* src, float* dst, std::size_t count) {
         CHECK_CUDA(cudaMemcpyAsync(dst, src, count * sizeof(float), cudaMemcpyDeviceToDevice, stream_.get()));
 }
 
+std::size_t CudaBackend::available_memory() const {
+    std::size_t free = 0, total = 0;
+    CHECK_CUDA(cudaMemGetInfo(&free, &total));
+    return free;
+}
+
 void CudaBackend::synchronize() {
     CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
 }

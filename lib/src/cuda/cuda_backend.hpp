@@ -46,6 +46,7 @@ public:
     void synchronize() override;
     std::size_t memory_in_use() const override { return memory_->in_use.load(); }
     std::size_t peak_memory() const override { return memory_->peak.load(); }
+    std::size_t available_memory() const override;
 
     void prepare_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,

@@ -1,5 +1,5 @@
 // Writing a file so that no reader ever sees half of it: write to a temporary name in the same folder,
-// then rename over the final name. Private to libnst.
+// then rename over the final name.
 #pragma once
 
 #include <string>

@@ -1,0 +1,332 @@
+// nst transfer: the notebook's algorithm (or your variation of it) from the shell.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "commands.hpp"
+#include "nst/atomic_file.hpp"
+#include "nst/backend.hpp"
+#include "nst/device.hpp"
+#include "nst/error.hpp"
+#include "nst/image.hpp"
+#include "nst/transfer.hpp"
+#include "nst/weights.hpp"
+
+namespace nst::app {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) {
+    g_interrupted = true;
+}
+
+struct Flags {
+    std::string content, style, output;
+    std::string weights;
+    std::string preset;
+    std::string size = "512";
+    int iterations = 500;
+    std::string optimizer = "adam";
+    float lr = 2.0f;
+    std::string adam = "tf1";
+    float content_weight = 5.0f, style_weight = 100.0f, tv_weight = 0.0f;
+    std::string content_layers = "relu4_2";
+    std::string style_layers = "relu1_1:0.5,relu2_1:1,relu3_1:1.5,relu4_1:3,relu5_1:4";
+    std::string pool = "avg";
+    std::string init = "content";
+    float noise_ratio = 0.7f;
+    std::uint64_t seed = 0;
+    int save_every = 0;
+    int print_every = 50;
+    std::string log;
+    std::string device = "auto";
+    std::string precision = "fp32";
+};
+
+// "512" (longest side) or "640x480" (exact).
+void parse_size(const std::string& text, int* longest, int* width, int* height) {
+    *longest = *width = *height = 0;
+    auto number = [&](const std::string& s) {
+        if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos)
+            throw Error("--size " + text + ": expected N (longest side) or WxH, with sizes from 1 to 16384");
+        const int v = std::stoi(s);
+        if (v < 1 || v > 16384) throw Error("--size " + text + ": sizes must be 1 to 16384");
+        return v;
+    };
+    const std::size_t x = text.find('x');
+    if (x == std::string::npos) {
+        *longest = number(text);
+    } else {
+        *width = number(text.substr(0, x));
+        *height = number(text.substr(x + 1));
+    }
+}
+
+// "relu1_1:0.5,relu2_1" -> layers with weights (1 when omitted).
+std::vector<LayerWeight> parse_layers(const std::string& flag, const std::string& text) {
+    std::vector<LayerWeight> layers;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty()) continue;
+        LayerWeight l;
+        const std::size_t colon = item.find(':');
+        l.layer = item.substr(0, colon);
+        try {
+            canonical_layer(l.layer);
+        } catch (const Error& e) {
+            throw Error(flag + ": " + e.what());
+        }
+        if (colon != std::string::npos) {
+            const std::string w = item.substr(colon + 1);
+            char* end = nullptr;
+            l.weight = std::strtof(w.c_str(), &end);
+            if (w.empty() || *end != '\0' || !std::isfinite(l.weight) || l.weight < 0)
+                throw Error(flag + ": layer " + l.layer + " has weight '" + w + "' (must be a finite number >= 0)");
+        }
+        layers.push_back(l);
+    }
+    if (layers.empty()) throw Error(flag + ": no layers given");
+    return layers;
+}
+
+void check_weight_flag(const char* flag, float v) {
+    if (!std::isfinite(v) || v < 0)
+        throw Error(std::string(flag) + " " + std::to_string(v) + " (must be a finite number >= 0)");
+}
+
+// --weights, else $NST_WEIGHTS, else models/imagenet-vgg-verydeep-19.mat; never a silent fallback.
+std::string resolve_weights(const std::string& flag) {
+    if (!flag.empty()) return flag;
+    if (const char* env = std::getenv("NST_WEIGHTS"); env != nullptr && *env != '\0') return env;
+    const std::string standard = "models/imagenet-vgg-verydeep-19.mat";
+    if (std::filesystem::exists(standard)) return standard;
+    throw Error(
+        "no VGG-19 weights: put MatConvNet's imagenet-vgg-verydeep-19.mat (535 MB, from "
+        "https://www.vlfeat.org/matconvnet/pretrained/) at " +
+        standard + ", set NST_WEIGHTS to its path, or pass --weights random for the built-in untrained network");
+}
+
+std::string timestamp() {
+    const std::time_t now = std::time(nullptr);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
+    return text;
+}
+
+std::string checkpoint_path(const std::string& output, int iteration) {
+    const std::filesystem::path p(output);
+    return (p.parent_path() / (p.stem().string() + "_" + std::to_string(iteration) + p.extension().string())).string();
+}
+
+std::string duration(double seconds) {
+    const long s = std::lround(std::max(0.0, seconds));
+    char text[32];
+    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    return text;
+}
+
+int run_transfer(const Flags& f, const CLI::App& cmd) {
+    // ---- everything that can be checked before any work ----
+    TransferOptions o = f.preset == "notebook" ? notebook_options() : TransferOptions{};
+    const bool notebook = f.preset == "notebook";
+    auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
+    int longest = 0, width = 0, height = 0;
+    if (notebook && !given("--size")) {
+        width = 800;
+        height = 600;
+    } else {
+        parse_size(f.size, &longest, &width, &height);
+    }
+    if (!notebook || given("--iterations")) o.iterations = f.iterations;
+    if (o.iterations < 0) throw Error("--iterations " + std::to_string(o.iterations) + " (must be >= 0)");
+    if (!notebook || given("--lr")) o.adam.lr = f.lr;
+    if (!std::isfinite(o.adam.lr) || o.adam.lr <= 0)
+        throw Error("--lr " + std::to_string(o.adam.lr) + " (must be > 0)");
+    if (!notebook || given("--adam"))
+        o.adam.flavor = f.adam == "pytorch" ? AdamFlavor::PyTorch : AdamFlavor::TensorFlow1;
+    if (!notebook || given("--content-weight")) o.content_weight = f.content_weight;
+    if (!notebook || given("--style-weight")) o.style_weight = f.style_weight;
+    if (!notebook || given("--tv-weight")) o.tv_weight = f.tv_weight;
+    check_weight_flag("--content-weight", o.content_weight);
+    check_weight_flag("--style-weight", o.style_weight);
+    check_weight_flag("--tv-weight", o.tv_weight);
+    if (!notebook || given("--content-layers")) o.content_layers = parse_layers("--content-layers", f.content_layers);
+    if (!notebook || given("--style-layers")) o.style_layers = parse_layers("--style-layers", f.style_layers);
+    if (!notebook || given("--pool")) o.pool = f.pool == "max" ? PoolMode::Max : PoolMode::Average;
+    if (!notebook || given("--noise-ratio")) o.noise_ratio = f.noise_ratio;
+    if (!(o.noise_ratio >= 0 && o.noise_ratio <= 1))
+        throw Error("--noise-ratio " + std::to_string(o.noise_ratio) + " (must be 0 to 1)");
+    o.seed = f.seed;
+    const int save_every = notebook && !given("--save-every") ? 100 : f.save_every;
+    const int print_every = notebook && !given("--print-every") ? 100 : f.print_every;
+    if (save_every < 0 || print_every < 0) throw Error("--save-every and --print-every must be >= 0");
+
+    check_output_path(f.output);
+    if (!f.log.empty()) check_writable_folder(f.log);
+    Image content = load_image(f.content);
+    const Image style = load_image(f.style);
+    if (!notebook || given("--init")) {
+        if (f.init == "noise") {
+            o.init = InitKind::Noise;
+        } else if (f.init == "content") {
+            o.init = InitKind::Content;
+        } else {
+            o.init = InitKind::Image;
+            o.init_image = load_image(f.init);
+        }
+    }
+    if (longest > 0) fit_longest_side(content.width, content.height, longest, &width, &height);
+    content = resize_image(content, width, height);
+
+    const std::string weights_spec = resolve_weights(f.weights);
+    const DeviceChoice choice = choose_device(parse_device_request(f.device));
+    if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
+    BackendOptions bo;
+    bo.precision = f.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
+
+    // ---- the work ----
+    const VggWeights weights = load_weights(weights_spec, "relu5_4");
+    if (weights.random)
+        std::fprintf(stderr, "nst: using the built-in random VGG-19 (%s, untrained): expect texture-like results\n",
+                     weights.source.c_str());
+    std::unique_ptr<Backend> backend = make_backend(choice.device, bo);
+    std::fprintf(stderr, "nst: %dx%d, %d iterations on %s\n", width, height, o.iterations,
+                 backend->description().c_str());
+    StyleTransfer transfer(*backend, weights, content, style, o);
+
+    std::unique_ptr<AtomicFile> log_file;
+    std::ofstream log;
+    if (!f.log.empty()) {
+        log_file = std::make_unique<AtomicFile>(f.log);
+        log.open(log_file->temp_path());
+        if (!log) throw Error("cannot write '" + f.log + "'");
+        log << "iteration,total,content,style,tv\n";
+    }
+    const bool terminal = isatty(fileno(stderr)) != 0;
+    std::string last_checkpoint;
+    std::signal(SIGINT, on_sigint);
+    const auto start = std::chrono::steady_clock::now();
+    Losses shown;
+    bool interrupted = false;
+    try {
+        transfer.run([&](StyleTransfer::Iteration& it) {
+            const int i = it.index(), n = it.total();
+            const bool print = i == n || (print_every > 0 && i % print_every == 0);
+            const bool save = i > 0 && i < n && save_every > 0 && i % save_every == 0;
+            if (log.is_open() || print || save) {
+                const Losses& l = it.losses();
+                shown = l;
+                if (log.is_open())
+                    log << i << ',' << l.total << ',' << l.content << ',' << l.style << ',' << l.tv << '\n';
+            }
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double rate = i > 0 ? i / elapsed : 0.0;
+            if (terminal) {
+                const int width_bar = 24, filled = n > 0 ? width_bar * i / n : width_bar;
+                std::fprintf(
+                    stderr, "\r[%s%s] %d/%d  %.2f it/s  ETA %s  loss %.4g (content %.4g, style %.4g, tv %.4g)   ",
+                    std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                    std::string(static_cast<std::size_t>(width_bar - filled), '.').c_str(), i, n, rate,
+                    duration(rate > 0 ? (n - i) / rate : 0).c_str(), shown.total, shown.content, shown.style, shown.tv);
+            } else if (print) {
+                std::fprintf(stderr, "%s  iteration %d/%d  loss %.6g  content %.6g  style %.6g  tv %.6g  %.2f it/s\n",
+                             timestamp().c_str(), i, n, shown.total, shown.content, shown.style, shown.tv, rate);
+            }
+            if (save) {
+                last_checkpoint = checkpoint_path(f.output, i);
+                save_image(it.image(), last_checkpoint);
+            }
+            if (g_interrupted) {
+                interrupted = true;
+                return false;
+            }
+            return true;
+        });
+    } catch (const Error& e) {
+        if (terminal) std::fputc('\n', stderr);
+        std::string message = e.what();
+        if (!last_checkpoint.empty()) message += "; the last good checkpoint is " + last_checkpoint;
+        if (log_file) {
+            log.close();
+            log_file->commit();
+        }
+        throw Error(message);
+    }
+    if (terminal) std::fputc('\n', stderr);
+    if (log_file) {
+        log.close();
+        if (!log) throw Error("cannot write '" + f.log + "'");
+        log_file->commit();
+    }
+    save_image(transfer.image(), f.output);
+    if (interrupted) {
+        std::fprintf(stderr, "nst: interrupted: saved the current image to %s\n", f.output.c_str());
+        return 130;
+    }
+    std::fprintf(stderr, "nst: wrote %s\n", f.output.c_str());
+    return 0;
+}
+
+}  // namespace
+
+void add_transfer_command(CLI::App& app, Action& action) {
+    auto f = std::make_shared<Flags>();
+    CLI::App* cmd = app.add_subcommand("transfer", "Paint the content image in the style of the style image");
+    cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last --flag wins
+    cmd->add_option("--content", f->content, "Content image (JPEG, PNG, BMP, TGA)")->required();
+    cmd->add_option("--style", f->style, "Style image")->required();
+    cmd->add_option("--output", f->output, "Output image (.png, .jpg)")->required();
+    cmd->add_option("--weights", f->weights,
+                    "VGG-19 weights: a MatConvNet .mat file, or random[:SEED] for the built-in untrained network "
+                    "(default: $NST_WEIGHTS, then models/imagenet-vgg-verydeep-19.mat)");
+    cmd->add_option("--preset", f->preset, "notebook: the reference notebook's constants (flags given override them)")
+        ->check(CLI::IsMember({"notebook"}));
+    cmd->add_option("--size", f->size, "Output size: N (longest side, aspect kept) or WxH (exact)")
+        ->capture_default_str();
+    cmd->add_option("--iterations", f->iterations, "Optimiser steps")->capture_default_str();
+    cmd->add_option("--optimizer", f->optimizer, "Optimiser")->check(CLI::IsMember({"adam"}))->capture_default_str();
+    cmd->add_option("--lr", f->lr, "Learning rate (pixel units, 0..255 scale)")->capture_default_str();
+    cmd->add_option("--adam", f->adam, "Adam's update: tf1 (the notebook's) or pytorch")
+        ->check(CLI::IsMember({"tf1", "pytorch"}))
+        ->capture_default_str();
+    cmd->add_option("--content-weight", f->content_weight, "Content loss weight")->capture_default_str();
+    cmd->add_option("--style-weight", f->style_weight, "Style loss weight")->capture_default_str();
+    cmd->add_option("--tv-weight", f->tv_weight, "Total-variation weight")->capture_default_str();
+    cmd->add_option("--content-layers", f->content_layers, "Content layers: name[:weight],...")->capture_default_str();
+    cmd->add_option("--style-layers", f->style_layers, "Style layers: name[:weight],...")->capture_default_str();
+    cmd->add_option("--pool", f->pool, "Pooling: avg (the notebook's) or max")
+        ->check(CLI::IsMember({"avg", "max"}))
+        ->capture_default_str();
+    cmd->add_option("--init", f->init, "Initial image: noise, content or an image file")->capture_default_str();
+    cmd->add_option("--noise-ratio", f->noise_ratio,
+                    "--init noise: weight of uniform(-20, 20) noise against the content")
+        ->capture_default_str();
+    cmd->add_option("--seed", f->seed, "Seed of the noise")->capture_default_str();
+    cmd->add_option("--save-every", f->save_every, "Save OUTPUT_<iteration> every N iterations (0: never)")
+        ->capture_default_str();
+    cmd->add_option("--print-every", f->print_every, "Print the losses every N iterations (0: only at the end)")
+        ->capture_default_str();
+    cmd->add_option("--log", f->log, "Write every iteration's losses to this CSV file");
+    cmd->add_option("--device", f->device, "auto, cuda or cpu")
+        ->check(CLI::IsMember({"auto", "cuda", "cpu"}))
+        ->capture_default_str();
+    cmd->add_option("--precision", f->precision, "fp32 (strict) or tf32 (tensor cores, CUDA only)")
+        ->check(CLI::IsMember({"fp32", "tf32"}))
+        ->capture_default_str();
+    cmd->callback([&action, f, cmd] { action = [f, cmd] { return run_transfer(*f, *cmd); }; });
+}
+
+}  // namespace nst::app

@@ -1,0 +1,333 @@
+// The style-transfer engine: targets from the content and style images, then a loop of forward pass,
+// losses (accumulated into the backward pass at their layers), backward pass to the image, and an
+// optimiser step. Every buffer is allocated in the constructor; the loop only calls backend ops.
+#include "nst/transfer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "nst/error.hpp"
+#include "vgg_network.hpp"
+
+namespace nst {
+
+TransferOptions notebook_options() {
+    TransferOptions o;
+    o.iterations = 2000;
+    o.optimizer = OptimizerKind::Adam;
+    o.adam = AdamParams{};
+    o.adam.lr = 2.0f;
+    o.adam.flavor = AdamFlavor::TensorFlow1;  // tf.train.AdamOptimizer(2.0): beta1 0.9, beta2 0.999, eps 1e-8
+    o.content_layers = {{"relu4_2", 1.0f}};
+    o.style_layers = {{"relu1_1", 0.5f}, {"relu2_1", 1.0f}, {"relu3_1", 1.5f}, {"relu4_1", 3.0f}, {"relu5_1", 4.0f}};
+    o.content_weight = 5.0f;  // BETA
+    o.style_weight = 100.0f;  // ALPHA
+    o.tv_weight = 0.0f;
+    o.pool = PoolMode::Average;
+    o.init = InitKind::Noise;
+    o.noise_ratio = 0.7f;  // NOISE_RATIO
+    return o;
+}
+
+std::string canonical_layer(const std::string& name) {
+    vgg19_layer_position(name);  // throws for an unknown name
+    if (name.compare(0, 4, "conv") == 0) return "relu" + name.substr(4);
+    return name;
+}
+
+namespace {
+
+struct LossTerm {
+    int stage = 0;
+    float weight = 0.0f;  // the overall weight times the layer's
+    Buffer target;        // content: the features P; style: the Gram matrix A
+};
+
+void check_weights(const std::vector<LayerWeight>& layers, const char* what) {
+    for (const LayerWeight& l : layers)
+        if (!std::isfinite(l.weight) || l.weight < 0)
+            throw Error(std::string(what) + " layer " + l.layer + ": weight " + std::to_string(l.weight) +
+                        " (must be a finite number >= 0)");
+}
+
+// The deepest loss layer (canonical name).
+std::string deepest_layer(const TransferOptions& o) {
+    int deepest = -1;
+    std::string name;
+    for (const auto* list : {&o.content_layers, &o.style_layers})
+        for (const LayerWeight& l : *list) {
+            const std::string c = canonical_layer(l.layer);
+            if (vgg19_layer_position(c) > deepest) {
+                deepest = vgg19_layer_position(c);
+                name = c;
+            }
+        }
+    if (deepest < 0) throw Error("no content or style layers: nothing to optimise");
+    return name;
+}
+
+std::string gib(std::size_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+    return text;
+}
+
+}  // namespace
+
+std::size_t estimate_transfer_memory(const VggWeights& weights, const TransferOptions& o, int width, int height) {
+    const std::vector<Stage> stages = vgg_stages(weights, o.pool, height, width, deepest_layer(o));
+    std::size_t floats = 0, largest = std::size_t(3) * width * height, largest_gram = 0;
+    for (const Stage& s : stages) {
+        floats += s.size();  // activations
+        largest = std::max(largest, s.size());
+    }
+    floats += 2 * largest;                          // two gradient buffers
+    floats += std::size_t(6) * width * height * 3;  // image, Adam's m and v, gradient-free copies of inputs
+    auto stage_of = [&](const std::string& layer) {
+        const std::string c = canonical_layer(layer);
+        for (const Stage& s : stages)
+            if (s.name == c) return s;
+        return stages.back();
+    };
+    for (const LayerWeight& l : o.content_layers) floats += stage_of(l.layer).size();
+    for (const LayerWeight& l : o.style_layers) {
+        const Stage s = stage_of(l.layer);
+        floats += std::size_t(s.channels) * s.channels;
+        largest_gram = std::max(largest_gram, std::size_t(s.channels) * s.channels);
+    }
+    floats += largest_gram;
+    for (const ConvWeights& c : weights.convs) floats += c.filters.size() + c.bias.size();
+    // Convolution workspaces and library overhead: one more largest activation and 64 MiB.
+    return (floats + largest) * sizeof(float) + (std::size_t(64) << 20);
+}
+
+struct StyleTransfer::Impl {
+    Backend& backend;
+    TransferOptions options;
+    int width, height;
+    std::array<float, 3> mean;
+    DeviceWeights weights;
+    std::unique_ptr<VggNetwork> network;
+    std::vector<LossTerm> content_terms, style_terms;
+    Buffer gram_scratch;
+    Buffer grad_a, grad_b;
+    Buffer x, m, v;
+    Buffer slots;  // [content terms..., style terms..., tv, content, style, total]
+    int steps = 0;
+
+    std::size_t image_size() const { return std::size_t(3) * width * height; }
+    std::size_t nc() const { return content_terms.size(); }
+    std::size_t ns() const { return style_terms.size(); }
+    float* slot(std::size_t i) { return slots.data() + i; }
+    float* tv_slot() { return slot(nc() + ns()); }
+
+    Impl(Backend& b, const VggWeights& w, const Image& content, const Image& style, const TransferOptions& o)
+        : backend(b), options(o), width(content.width), height(content.height), mean(w.mean_rgb) {
+        if (o.iterations < 0) throw Error("iterations " + std::to_string(o.iterations) + " (must be >= 0)");
+        for (float v : {o.content_weight, o.style_weight, o.tv_weight})
+            if (!std::isfinite(v) || v < 0)
+                throw Error("loss weight " + std::to_string(v) + " (must be a finite number >= 0)");
+        if (!std::isfinite(o.adam.lr) || o.adam.lr <= 0)
+            throw Error("learning rate " + std::to_string(o.adam.lr) + " (must be > 0)");
+        if (!(o.noise_ratio >= 0 && o.noise_ratio <= 1))
+            throw Error("noise ratio " + std::to_string(o.noise_ratio) + " (must be 0 to 1)");
+        check_weights(o.content_layers, "content");
+        check_weights(o.style_layers, "style");
+        if (content.width < 1 || content.height < 1) throw Error("the content image is empty");
+
+        const std::size_t need = estimate_transfer_memory(w, o, width, height);
+        const std::size_t have = backend.available_memory();
+        if (need > have)
+            throw Error("a " + std::to_string(width) + "x" + std::to_string(height) + " transfer needs about " +
+                        gib(need) + " (estimate), more than the " + gib(have) + " available on the " +
+                        to_string(backend.device()) + " backend; use a smaller --size");
+
+        weights = upload_weights(backend, w);
+        network =
+            std::make_unique<VggNetwork>(backend, weights, vgg_stages(w, o.pool, height, width, deepest_layer(o)));
+        const std::size_t largest = std::max(network->largest_output(), image_size());
+        grad_a = backend.allocate(largest);
+        grad_b = backend.allocate(largest);
+        x = backend.allocate(image_size());
+        m = backend.allocate(image_size());
+        v = backend.allocate(image_size());
+
+        // Targets: content features, then the style image's Gram matrices (the image resized to the output).
+        Buffer input = backend.allocate(image_size());
+        backend.image_to_tensor(content.rgb.data(), height, width, mean.data(), input.data());
+        network->forward(input.data());
+        for (const LayerWeight& l : o.content_layers) {
+            LossTerm t;
+            t.stage = network->find(canonical_layer(l.layer));
+            t.weight = o.content_weight * l.weight;
+            t.target = backend.allocate(network->stage(t.stage).size());
+            backend.copy(network->output(t.stage), t.target.data(), t.target.size());
+            content_terms.push_back(std::move(t));
+        }
+        const Image style_sized = resize_image(style, width, height);
+        Buffer style_input = backend.allocate(image_size());
+        backend.image_to_tensor(style_sized.rgb.data(), height, width, mean.data(), style_input.data());
+        network->forward(style_input.data());
+        std::size_t largest_gram = 1;
+        for (const LayerWeight& l : o.style_layers) {
+            LossTerm t;
+            t.stage = network->find(canonical_layer(l.layer));
+            t.weight = o.style_weight * l.weight;
+            const Stage& s = network->stage(t.stage);
+            t.target = backend.allocate(std::size_t(s.channels) * s.channels);
+            backend.gram(network->output(t.stage), s.channels, std::int64_t(s.height) * s.width, t.target.data());
+            largest_gram = std::max(largest_gram, t.target.size());
+            style_terms.push_back(std::move(t));
+        }
+        gram_scratch = backend.allocate(largest_gram);
+        slots = backend.allocate(nc() + ns() + 4);
+        backend.fill(slots.data(), slots.size(), 0.0f);
+
+        // The initial image.
+        switch (o.init) {
+            case InitKind::Content:
+                backend.copy(input.data(), x.data(), image_size());
+                break;
+            case InitKind::Noise:
+                backend.noise_init(input.data(), image_size(), o.seed, o.noise_ratio, x.data());
+                break;
+            case InitKind::Image: {
+                const Image init = resize_image(o.init_image, width, height);
+                backend.image_to_tensor(init.rgb.data(), height, width, mean.data(), x.data());
+                break;
+            }
+        }
+        backend.fill(m.data(), image_size(), 0.0f);
+        backend.fill(v.data(), image_size(), 0.0f);
+        backend.synchronize();  // the temporary inputs are freed on return
+    }
+
+    // Forward, losses into the slots and, when `gradient`, dL/dx into the returned buffer.
+    float* evaluate(bool gradient) {
+        network->forward(x.data());
+        int deepest = 0;
+        for (const LossTerm& t : content_terms) deepest = std::max(deepest, t.stage);
+        for (const LossTerm& t : style_terms) deepest = std::max(deepest, t.stage);
+        float* g = grad_a.data();
+        float* other = grad_b.data();
+        bool started = false;  // has anything written g for the current stage yet?
+        for (int k = deepest; k >= 0; --k) {
+            const Stage& s = network->stage(k);
+            const std::int64_t pixels = std::int64_t(s.height) * s.width;
+            for (std::size_t i = 0; i < nc(); ++i) {
+                const LossTerm& t = content_terms[i];
+                if (t.stage != k) continue;
+                backend.content_loss(network->output(k), t.target.data(), s.channels, pixels, t.weight, slot(i), g,
+                                     started);
+                started = true;
+            }
+            for (std::size_t i = 0; i < ns(); ++i) {
+                const LossTerm& t = style_terms[i];
+                if (t.stage != k) continue;
+                backend.style_loss(network->output(k), s.channels, pixels, t.target.data(), gram_scratch.data(),
+                                   t.weight, slot(nc() + i), g, started);
+                started = true;
+            }
+            if (!gradient) continue;
+            if (!started) {  // a stage between the deepest loss and the ones above it cannot be reached
+                backend.fill(g, s.size(), 0.0f);
+                started = true;
+            }
+            const float* input = k > 0 ? network->output(k - 1) : x.data();
+            network->backward_stage(k, input, g, other);
+            std::swap(g, other);
+        }
+        // Total variation acts on the image itself; its gradient is added to dL/dx.
+        if (options.tv_weight > 0) {
+            backend.tv_loss(1, 3, height, width, x.data(), options.tv_weight, tv_slot(), g);
+        } else {
+            backend.fill(tv_slot(), 1, 0.0f);
+        }
+        const std::size_t base = nc() + ns();
+        backend.sum(slot(0), nc(), slot(base + 1));
+        backend.sum(slot(nc()), ns(), slot(base + 2));
+        backend.sum(slot(base), 3, slot(base + 3));  // tv + content + style
+        return g;
+    }
+
+    Losses read_losses() {
+        float values[4];
+        backend.download(slot(nc() + ns()), values, 4);
+        return Losses{values[3], values[1], values[2], values[0]};
+    }
+
+    Image read_image() const {
+        Image image;
+        image.width = width;
+        image.height = height;
+        image.rgb.resize(image_size());
+        backend.tensor_to_image(x.data(), height, width, mean.data(), image.rgb.data());
+        return image;
+    }
+};
+
+StyleTransfer::StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content, const Image& style,
+                             const TransferOptions& options)
+    : impl_(std::make_unique<Impl>(backend, weights, content, style, options)) {}
+
+StyleTransfer::~StyleTransfer() = default;
+
+int StyleTransfer::width() const noexcept {
+    return impl_->width;
+}
+int StyleTransfer::height() const noexcept {
+    return impl_->height;
+}
+Backend& StyleTransfer::backend() noexcept {
+    return impl_->backend;
+}
+Image StyleTransfer::image() const {
+    return impl_->read_image();
+}
+
+const Losses& StyleTransfer::Iteration::losses() {
+    if (!have_losses_) {
+        losses_ = owner_.impl_->read_losses();
+        have_losses_ = true;
+        for (float v : {losses_.total, losses_.content, losses_.style, losses_.tv})
+            if (!std::isfinite(v))
+                throw Error("the loss became " + std::string(std::isnan(v) ? "NaN" : "infinite") + " at iteration " +
+                            std::to_string(index_) + " (content " + std::to_string(losses_.content) + ", style " +
+                            std::to_string(losses_.style) + ", tv " + std::to_string(losses_.tv) +
+                            "): lower the learning rate or the loss weights");
+    }
+    return losses_;
+}
+
+Image StyleTransfer::Iteration::image() const {
+    return owner_.impl_->read_image();
+}
+
+int StyleTransfer::run(const Callback& callback) {
+    Impl& s = *impl_;
+    const int total = s.options.iterations;
+    for (int i = 0;; ++i) {
+        float* g = s.evaluate(i < total);
+        Iteration it(*this, s.steps, total);
+        if (callback && !callback(it)) return i;
+        if (i == total) return total;
+        s.backend.adam_step(s.x.data(), g, s.m.data(), s.v.data(), s.image_size(), ++s.steps, s.options.adam);
+    }
+}
+
+Losses StyleTransfer::loss_and_gradient(const std::vector<float>& x, std::vector<float>* gradient) {
+    Impl& s = *impl_;
+    if (x.size() != s.image_size())
+        throw Error("loss_and_gradient: " + std::to_string(x.size()) + " values for a 3x" + std::to_string(s.height) +
+                    "x" + std::to_string(s.width) + " image");
+    s.backend.upload(x.data(), s.x.data(), x.size());
+    float* g = s.evaluate(gradient != nullptr);
+    if (gradient != nullptr) {
+        gradient->resize(x.size());
+        s.backend.download(g, gradient->data(), x.size());
+    }
+    return s.read_losses();
+}
+
+}  // namespace nst
