@@ -53,7 +53,27 @@ struct Flags {
     std::string log;
     std::string device = "auto";
     std::string precision = "fp32";
+    std::string normalize_net = "auto";
+    std::string normalize_style = "auto";
 };
+
+// What the built-in random (untrained) network needs to stylise rather than add coloured noise, measured
+// on the demo pictures (docs/usage.md shows the comparison): shallow style layers, a shallower content
+// layer, a stronger content weight and a larger step. Applied with --weights random[:SEED] to each of these
+// flags the user did not give (never with --preset notebook).
+constexpr const char* kRandomStyleLayers = "relu1_1,relu2_1,relu3_1";
+constexpr const char* kRandomContentLayers = "relu3_2";
+constexpr float kRandomContentWeight = 25.0f;
+constexpr float kRandomLr = 3.0f;
+
+bool is_random_spec(const std::string& spec) {
+    return spec == "random" || spec.rfind("random:", 0) == 0;
+}
+
+// auto | on | off; auto means: on for the built-in random network, off for real weights.
+bool resolve_switch(const std::string& value, bool random_weights) {
+    return value == "on" || (value == "auto" && random_weights);
+}
 
 // "512" (longest side) or "640x480" (exact).
 void parse_size(const std::string& text, int* longest, int* width, int* height) {
@@ -138,11 +158,27 @@ std::string duration(double seconds) {
     return text;
 }
 
-int run_transfer(const Flags& f, const CLI::App& cmd) {
+int run_transfer(const Flags& user, const CLI::App& cmd) {
     // ---- everything that can be checked before any work ----
-    TransferOptions o = f.preset == "notebook" ? notebook_options() : TransferOptions{};
-    const bool notebook = f.preset == "notebook";
+    const bool notebook = user.preset == "notebook";
+    TransferOptions o = notebook ? notebook_options() : TransferOptions{};
     auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
+    const std::string weights_spec = resolve_weights(user.weights);
+    const bool random_defaults = is_random_spec(weights_spec) && !notebook;
+    Flags flags = user;
+    std::string adjusted;
+    if (random_defaults) {
+        auto adjust = [&](const char* name, auto& field, auto value) {
+            if (given(name)) return;
+            field = value;
+            adjusted += std::string(adjusted.empty() ? "" : ", ") + name;
+        };
+        adjust("--style-layers", flags.style_layers, std::string(kRandomStyleLayers));
+        adjust("--content-layers", flags.content_layers, std::string(kRandomContentLayers));
+        adjust("--content-weight", flags.content_weight, kRandomContentWeight);
+        adjust("--lr", flags.lr, kRandomLr);
+    }
+    const Flags& f = flags;  // the user's flags with the random-network defaults filled in
     int longest = 0, width = 0, height = 0;
     if (notebook && !given("--size")) {
         width = 800;
@@ -191,7 +227,6 @@ int run_transfer(const Flags& f, const CLI::App& cmd) {
     if (longest > 0) fit_longest_side(content.width, content.height, longest, &width, &height);
     content = resize_image(content, width, height);
 
-    const std::string weights_spec = resolve_weights(f.weights);
     const DeviceChoice choice = choose_device(parse_device_request(f.device));
     if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
     BackendOptions bo;
@@ -200,12 +235,20 @@ int run_transfer(const Flags& f, const CLI::App& cmd) {
     // ---- the work ----
     const VggWeights weights = load_weights(weights_spec, "relu5_4");
     if (weights.random)
-        std::fprintf(stderr, "nst: using the built-in random VGG-19 (%s, untrained): expect texture-like results\n",
-                     weights.source.c_str());
+        std::fprintf(stderr, "nst: using the built-in random VGG-19 (%s, untrained): expect texture-like results%s%s\n",
+                     weights.source.c_str(), adjusted.empty() ? "" : "; random-network defaults for ",
+                     adjusted.c_str());
     std::unique_ptr<Backend> backend = make_backend(choice.device, bo);
+    o.normalize_style_layers = resolve_switch(f.normalize_style, weights.random);
+    VggWeights net = weights;
+    if (resolve_switch(f.normalize_net, weights.random)) {
+        normalize_network(*backend, net, {content, resize_image(style, content.width, content.height)}, o.pool);
+        std::fprintf(stderr,
+                     "nst: normalised the network: every channel's mean activation on the content and style is 1\n");
+    }
     std::fprintf(stderr, "nst: %dx%d, %d iterations on %s\n", width, height, o.iterations,
                  backend->description().c_str());
-    StyleTransfer transfer(*backend, weights, content, style, o);
+    StyleTransfer transfer(*backend, net, content, style, o);
 
     std::unique_ptr<AtomicFile> log_file;
     std::ofstream log;
@@ -325,6 +368,15 @@ void add_transfer_command(CLI::App& app, Action& action) {
         ->capture_default_str();
     cmd->add_option("--precision", f->precision, "fp32 (strict) or tf32 (tensor cores, CUDA only)")
         ->check(CLI::IsMember({"fp32", "tf32"}))
+        ->capture_default_str();
+    cmd->add_option("--normalize-net", f->normalize_net,
+                    "Rescale the network so each channel's mean activation on the images is 1: auto (on for random "
+                    "weights), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->capture_default_str();
+    cmd->add_option("--normalize-style-layers", f->normalize_style,
+                    "Weight each style layer by 1/|A|^2 so every layer counts: auto (on for random weights), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
         ->capture_default_str();
     cmd->callback([&action, f, cmd] { action = [f, cmd] { return run_transfer(*f, *cmd); }; });
 }

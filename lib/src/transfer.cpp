@@ -176,7 +176,16 @@ struct StyleTransfer::Impl {
             t.weight = o.style_weight * l.weight;
             const Stage& s = network->stage(t.stage);
             t.target = backend.allocate(std::size_t(s.channels) * s.channels);
-            backend.gram(network->output(t.stage), s.channels, std::int64_t(s.height) * s.width, t.target.data());
+            const std::int64_t pixels = std::int64_t(s.height) * s.width;
+            backend.gram(network->output(t.stage), s.channels, pixels, t.target.data());
+            if (o.normalize_style_layers) {
+                float norm2 = 0.0f;  // ΣA², read once at setup
+                Buffer out = backend.allocate(1);
+                backend.dot(t.target.data(), t.target.data(), t.target.size(), out.data());
+                backend.download(out.data(), &norm2, 1);
+                const double n = s.channels, m = static_cast<double>(pixels);
+                if (norm2 > 0) t.weight = static_cast<float>(t.weight * 4.0 * n * n * m * m / norm2);
+            }
             largest_gram = std::max(largest_gram, t.target.size());
             style_terms.push_back(std::move(t));
         }
@@ -314,6 +323,13 @@ int StyleTransfer::run(const Callback& callback) {
         if (i == total) return total;
         s.backend.adam_step(s.x.data(), g, s.m.data(), s.v.data(), s.image_size(), ++s.steps, s.options.adam);
     }
+}
+
+int StyleTransfer::step() {
+    Impl& s = *impl_;
+    float* g = s.evaluate(true);
+    s.backend.adam_step(s.x.data(), g, s.m.data(), s.v.data(), s.image_size(), ++s.steps, s.options.adam);
+    return s.steps;
 }
 
 Losses StyleTransfer::loss_and_gradient(const std::vector<float>& x, std::vector<float>* gradient) {

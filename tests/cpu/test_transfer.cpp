@@ -154,3 +154,46 @@ TEST_CASE("bad engine options are refused before any work", "[transfer][errors]"
     CHECK_THROWS_WITH(StyleTransfer(*backend, random_vgg19(1, "relu5_1", 1), content_picture(8000, 6000), s, o),
                       Catch::Contains("(estimate), more than the"));
 }
+
+TEST_CASE("normalising the network makes every channel's mean activation 1 and keeps it up to scale",
+          "[transfer][normalize]") {
+    // 1/16 of VGG-19's channels through relu5_1 on a 40x30 picture and its mirror image as references.
+    const VggWeights original = random_vgg19(4, "relu5_1", 16);
+    VggWeights w = original;
+    const Image a = content_picture(40, 30), b = style_picture(40, 30);
+    auto backend = make_cpu_backend();
+    normalize_network(*backend, w, {a, b}, PoolMode::Average);
+    const auto fa = reference_features(w, PoolMode::Average, image_planes(a, w.mean_rgb), 30, 40, "relu5_1");
+    const auto fb = reference_features(w, PoolMode::Average, image_planes(b, w.mean_rgb), 30, 40, "relu5_1");
+    const auto before = reference_features(original, PoolMode::Average, image_planes(a, w.mean_rgb), 30, 40, "relu5_1");
+    int layers = 0, live = 0;
+    for (const ConvWeights& c : w.convs) {
+        const std::string name = "relu" + c.name.substr(4);
+        const ReferenceFeature& x = fa.at(name);
+        const ReferenceFeature& y = fb.at(name);
+        const std::size_t plane = std::size_t(x.height) * x.width;
+        for (int ch = 0; ch < x.channels; ++ch) {
+            double mean = 0.0;
+            for (std::size_t i = 0; i < plane; ++i) mean += x.values[ch * plane + i] + y.values[ch * plane + i];
+            mean /= 2.0 * static_cast<double>(plane);
+            INFO(name << " channel " << ch);
+            if (mean == 0.0) continue;  // dead on both references: left alone
+            CHECK(mean == Approx(1.0).epsilon(1e-4));
+            ++live;
+            // Up to scale, the same function: the normalised channel is a positive multiple of the original
+            // (compared where the original is not tiny: there float-rounded weights leave cancellation noise).
+            const ReferenceFeature& o = before.at(name);
+            double ratio = 0.0, peak = 0.0;
+            for (std::size_t i = 0; i < plane; ++i) peak = std::max(peak, o.values[ch * plane + i]);
+            for (std::size_t i = 0; i < plane; ++i)
+                if (o.values[ch * plane + i] > 1e-2 * peak) {
+                    const double r = x.values[ch * plane + i] / o.values[ch * plane + i];
+                    if (ratio == 0.0) ratio = r;
+                    CHECK(r == Approx(ratio).epsilon(1e-3));
+                }
+        }
+        ++layers;
+    }
+    CHECK(layers == 13);
+    CHECK(live > 13 * 4);  // most channels are alive
+}

@@ -13,17 +13,10 @@ Vec image_planes(const Image& image, const std::array<float, 3>& mean) {
     return x;
 }
 
-namespace {
-
-struct Feature {
-    Vec values;
-    int channels, height, width;
-};
-
-// Outputs of every stage (named reluB_K / poolB) up to `last_position` of vgg19_layers().
-std::map<std::string, Feature> forward(const VggWeights& w, PoolMode mode, const Vec& image, int H, int W,
-                                       int last_position) {
-    std::map<std::string, Feature> out;
+std::map<std::string, ReferenceFeature> reference_features(const VggWeights& w, PoolMode mode, const Vec& image, int H,
+                                                           int W, const std::string& last) {
+    const int last_position = vgg19_layer_position(last);
+    std::map<std::string, ReferenceFeature> out;
     Vec cur = image;
     int channels = 3, conv = 0;
     for (int p = 0; p <= last_position; ++p) {
@@ -46,26 +39,26 @@ std::map<std::string, Feature> forward(const VggWeights& w, PoolMode mode, const
     return out;
 }
 
-}  // namespace
-
 double reference_total_loss(const VggWeights& weights, const TransferOptions& o, const Image& content,
                             const Image& style, const Vec& x) {
     const int H = content.height, W = content.width;
     int last = 0;
     for (const auto* list : {&o.content_layers, &o.style_layers})
         for (const LayerWeight& l : *list) last = std::max(last, vgg19_layer_position(canonical_layer(l.layer)));
-    const auto c_feat = forward(weights, o.pool, image_planes(content, weights.mean_rgb), H, W, last);
-    const auto s_feat = forward(weights, o.pool, image_planes(resize_image(style, W, H), weights.mean_rgb), H, W, last);
-    const auto x_feat = forward(weights, o.pool, x, H, W, last);
+    const std::string deepest = vgg19_layers()[static_cast<std::size_t>(last)].name;
+    const auto c_feat = reference_features(weights, o.pool, image_planes(content, weights.mean_rgb), H, W, deepest);
+    const auto s_feat =
+        reference_features(weights, o.pool, image_planes(resize_image(style, W, H), weights.mean_rgb), H, W, deepest);
+    const auto x_feat = reference_features(weights, o.pool, x, H, W, deepest);
     double total = 0.0;
     for (const LayerWeight& l : o.content_layers) {
-        const Feature& f = x_feat.at(canonical_layer(l.layer));
+        const ReferenceFeature& f = x_feat.at(canonical_layer(l.layer));
         total += content_loss(f.values, c_feat.at(canonical_layer(l.layer)).values, f.channels,
                               std::int64_t(f.height) * f.width, double(o.content_weight) * l.weight);
     }
     for (const LayerWeight& l : o.style_layers) {
-        const Feature& f = x_feat.at(canonical_layer(l.layer));
-        const Feature& s = s_feat.at(canonical_layer(l.layer));
+        const ReferenceFeature& f = x_feat.at(canonical_layer(l.layer));
+        const ReferenceFeature& s = s_feat.at(canonical_layer(l.layer));
         const std::int64_t M = std::int64_t(f.height) * f.width;
         total += style_loss(f.values, f.channels, M, gram(s.values, s.channels, M), double(o.style_weight) * l.weight);
     }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -126,6 +127,14 @@ public:
     virtual std::size_t peak_memory() const = 0;
     // Bytes that could still be allocated (CUDA: free device memory; CPU: MemAvailable).
     virtual std::size_t available_memory() const = 0;
+
+    // ---- timing (nst-bench) ----
+    // Runs `work` (ops on this backend), waits for it, and returns how long it took in milliseconds as the
+    // backend measures it: CUDA events around it on the backend's stream, or the wall clock on the CPU.
+    virtual double time_ms(const std::function<void()>& work) = 0;
+    // Evicts cached data so the next op starts cold: CUDA overwrites a buffer larger than the L2 cache;
+    // the CPU writes one larger than the last-level cache.
+    virtual void flush_cache() = 0;
 
     // ---- convolution (weights fixed: no weight gradients) ----
     // Chooses and caches the algorithms for this shape and sizes the one shared workspace. Calling it for

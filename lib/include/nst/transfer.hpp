@@ -38,12 +38,22 @@ struct TransferOptions {
     float style_weight = 100.0f;
     float tv_weight = 0.0f;
     PoolMode pool = PoolMode::Average;
+    // Weights each style layer's loss by 4N²M² / ΣA² (A: its target Gram matrix), so that it becomes
+    // style weight · layer weight · Σ(G−A)² / ΣA², the Gram matrix's relative squared error: every layer
+    // contributes, whatever its scale.
+    bool normalize_style_layers = false;
 
     InitKind init = InitKind::Noise;
     float noise_ratio = 0.7f;  // Noise: ratio · uniform(−20, 20) + (1 − ratio) · content
     std::uint64_t seed = 0;
     Image init_image;  // InitKind::Image: resized to the output size
 };
+
+// Rescales every convolution's filters and bias, channel by channel from conv1_1 up, so that each channel's
+// mean ReLU activation over the reference images is 1 (Gatys et al.'s normalised VGG). What the network
+// computes up to scale is unchanged; the layers' very different scales (worst in an untrained network) no
+// longer decide which ones dominate the loss. A channel that is zero on every reference stays as it is.
+void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool);
 
 // The notebook's constants, exactly (tests/cpu/test_transfer.cpp pins each one).
 TransferOptions notebook_options();
@@ -98,6 +108,10 @@ public:
 
     // Runs options.iterations optimiser steps. Returns the number of steps taken.
     int run(const Callback& callback = {});
+
+    // One optimiser step (forward, losses, backward, update) without waiting for the backend: for callers
+    // who drive the loop themselves, and for nst-bench. Returns the steps taken so far.
+    int step();
 
     // The current image (after the steps taken so far).
     Image image() const;

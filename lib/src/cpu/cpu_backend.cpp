@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <cstdlib>
@@ -77,6 +78,18 @@ std::size_t CpuBackend::available_memory() const {
     }
     if (kb == 0) kb = static_cast<std::size_t>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE)) / 1024;
     return kb * 1024;
+}
+
+double CpuBackend::time_ms(const std::function<void()>& work) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void CpuBackend::flush_cache() {
+    // 64 MiB: more than the last-level cache of the CPUs this runs on.
+    if (flush_.empty()) flush_.resize(std::size_t(16) << 20);
+    for (float& v : flush_) v += 1.0f;
 }
 
 float* CpuBackend::workspace(std::size_t count) {

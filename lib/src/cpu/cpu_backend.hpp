@@ -26,6 +26,8 @@ public:
     std::size_t memory_in_use() const override { return memory_->in_use.load(); }
     std::size_t peak_memory() const override { return memory_->peak.load(); }
     std::size_t available_memory() const override;
+    double time_ms(const std::function<void()>& work) override;
+    void flush_cache() override;
 
     void prepare_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
@@ -62,13 +64,14 @@ public:
     int threads() const noexcept { return threads_; }
 
 private:
-    // im2col columns per GEMM, so that the column buffer stays near kColumnBudget floats.
+    // Image rows per im2col + GEMM chunk (cpu_conv.cpp).
     std::int64_t conv_chunk(const ConvShape& shape) const;
     float* workspace(std::size_t count);
 
     int threads_;
     std::shared_ptr<MemoryCounter> memory_;
     std::vector<float> workspace_;  // im2col columns, sized by prepare_conv
+    std::vector<float> flush_;      // flush_cache()'s buffer
 };
 
 // Σ over [0, n) of term(i) in double: 64 fixed contiguous chunks, each summed in order, then the chunks in

@@ -2,6 +2,7 @@
 // the losses are in cuda_conv.cpp, cuda_pool.cpp and cuda_loss.cpp.
 #include "cuda_backend.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "../adam_schedule.hpp"
@@ -103,6 +104,26 @@ std::size_t CudaBackend::available_memory() const {
     std::size_t free = 0, total = 0;
     CHECK_CUDA(cudaMemGetInfo(&free, &total));
     return free;
+}
+
+double CudaBackend::time_ms(const std::function<void()>& work) {
+    Event start = make_event(), stop = make_event();
+    CHECK_CUDA(cudaEventRecord(start.get(), stream_.get()));
+    work();
+    CHECK_CUDA(cudaEventRecord(stop.get(), stream_.get()));
+    CHECK_CUDA(cudaEventSynchronize(stop.get()));
+    float ms = 0.0f;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+    return ms;
+}
+
+void CudaBackend::flush_cache() {
+    if (flush_.empty()) {
+        int l2 = 0;
+        CHECK_CUDA(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, 0));
+        ensure(flush_, std::max<std::size_t>(2 * static_cast<std::size_t>(l2), std::size_t(1) << 20));
+    }
+    CHECK_CUDA(cudaMemsetAsync(flush_.data(), 0, flush_.bytes(), stream_.get()));
 }
 
 void CudaBackend::synchronize() {

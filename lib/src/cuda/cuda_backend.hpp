@@ -47,6 +47,8 @@ public:
     std::size_t memory_in_use() const override { return memory_->in_use.load(); }
     std::size_t peak_memory() const override { return memory_->peak.load(); }
     std::size_t available_memory() const override;
+    double time_ms(const std::function<void()>& work) override;
+    void flush_cache() override;
 
     void prepare_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
@@ -106,6 +108,7 @@ private:
     DeviceBuffer<unsigned char> conv_workspace_;  // one workspace shared by every convolution
     DeviceBuffer<unsigned char> image_scratch_;   // uint8 RGB on its way to or from the host
     DeviceBuffer<double> partials_;               // the reductions' first-pass sums
+    DeviceBuffer<unsigned char> flush_;           // flush_cache()'s buffer (twice the L2 size)
     std::map<ConvKey, std::unique_ptr<ConvPlan>> conv_plans_;
     std::map<PoolKey, PoolPlan> pool_plans_;
     std::map<std::size_t, TensorDescriptor> flat_descriptors_;
