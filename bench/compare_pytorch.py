@@ -16,6 +16,7 @@ of CI. With --device cpu it compares libnst's CPU backend with PyTorch's eager C
 import argparse
 import csv
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -157,7 +158,7 @@ def time_torch(weights, content, style, compiled, warmup=5, iterations=30):
 
 
 def run_nst(args, content_path, style_path, iterations, precision, log=None):
-    cmd = [args.nst, "transfer", "--content", content_path, "--style", style_path,
+    cmd = shlex.split(args.nst) + ["transfer", "--content", content_path, "--style", style_path,
            "--output", os.path.join(args.work, "nst-out.png"), "--weights", args.weights, "--preset", "notebook",
            "--size", f"{args.size}x{args.size}", "--iterations", str(iterations), "--init", "content",
            "--save-every", "0", "--print-every", "0", "--device", args.device, "--precision", precision,
@@ -171,7 +172,7 @@ def run_nst(args, content_path, style_path, iterations, precision, log=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--nst", required=True, help="the nst executable")
+    ap.add_argument("--nst", required=True, help="the nst executable (a command prefix such as 'nst-run nst' works)")
     ap.add_argument("--weights", required=True, help="a MatConvNet .mat file (new layout)")
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--work", default="/tmp/nst-compare")

@@ -23,7 +23,9 @@ cp bench/compare_pytorch.py "$stage/bench/"
 cp scripts/gpu-check.sh "$stage/scripts/"
 
 # The ldd closure, less what the host must provide (its driver, cuDNN 9, cuBLAS 13) and glibc's core.
-skip='^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libcuda\.so|libcudnn|libcublas|libnvidia)'
+# libstdc++ and libgcc_s stay the host's too: they are backward compatible, and the host's cuDNN, cuBLAS and
+# PyTorch may need a newer libstdc++ than this machine's.
+skip='^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libstdc\+\+|libgcc_s|libcuda\.so|libcudnn|libcublas|libnvidia)'
 for bin in "$stage"/bin/*; do
   ldd "$bin" | awk '/=> \// { print $1, $3 }'
 done | sort -u | while read -r name path; do

@@ -82,7 +82,8 @@ note "nst-bench" "$([ -s "$report/bench-cuda.json" ] && echo ok || echo FAILED)"
 echo "== compare_pytorch.py ($(elapsed) s so far)"
 if python3 -c "import torch, scipy" 2>/dev/null; then
   "$run" "$B/bin/nst" weights write-random /tmp/nst-random0.mat --seed 0 --container v5-uncompressed >/dev/null
-  timeout 150 "$run" python3 bench/compare_pytorch.py --nst "$B/bin/nst" --weights /tmp/nst-random0.mat --size 512 \
+  # python3 runs with the host's libraries (PyTorch's own); only nst goes through the bundle's wrapper.
+  timeout 150 python3 bench/compare_pytorch.py --nst "$run $B/bin/nst" --weights /tmp/nst-random0.mat --size 512 \
     --work /tmp/nst-compare 2>&1 | tee "$report/compare-pytorch.txt" | tail -n 15
   ratio=$(grep -E "^ratio" "$report/compare-pytorch.txt" | tail -n 1)
   note "pytorch compare" "$([ -n "$ratio" ] && echo ok || echo FAILED)" "${ratio:-see compare-pytorch.txt}"
