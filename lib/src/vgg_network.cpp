@@ -58,7 +58,12 @@ VggNetwork::VggNetwork(Backend& backend, const DeviceWeights& weights, std::vect
     : backend_(backend), weights_(weights), stages_(std::move(stages)) {
     for (const Stage& s : stages_) {
         outputs_.push_back(backend_.allocate(s.size()));
-        if (s.conv) backend_.prepare_conv(s.conv_shape);
+        if (s.conv) {
+            backend_.prepare_conv(s.conv_shape);
+            backend_.prepare_relu(s.size());
+        } else {
+            backend_.prepare_pool(s.pool_shape);
+        }
     }
 }
 

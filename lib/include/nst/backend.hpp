@@ -147,6 +147,10 @@ public:
     virtual void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) = 0;
 
     // ---- ReLU and pooling ----
+    // Creates what pooling of this shape and a ReLU backward over `count` elements need (CUDA: cuDNN
+    // descriptors), so that a loop never does; optional, as for prepare_conv.
+    virtual void prepare_pool(const PoolShape& shape) = 0;
+    virtual void prepare_relu(std::size_t count) = 0;
     // dx = dy where y > 0, else 0 (y is the ReLU output). dx may be dy.
     virtual void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) = 0;
     virtual void pool_forward(const PoolShape& shape, const float* x, float* y) = 0;

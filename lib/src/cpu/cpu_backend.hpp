@@ -34,6 +34,8 @@ public:
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
 
+    void prepare_pool(const PoolShape&) override {}
+    void prepare_relu(std::size_t) override {}
     void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
     void pool_forward(const PoolShape& shape, const float* x, float* y) override;
     void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
