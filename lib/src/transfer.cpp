@@ -97,6 +97,8 @@ std::size_t estimate_transfer_memory(const VggWeights& weights, const TransferOp
         largest_gram = std::max(largest_gram, std::size_t(s.channels) * s.channels);
     }
     floats += largest_gram;
+    if (o.optimizer == OptimizerKind::Lbfgs)  // history of s and y, the previous gradient, the direction
+        floats += (2 * std::size_t(std::max(o.lbfgs.history, 0)) + 2) * 3 * std::size_t(width) * height;
     for (const ConvWeights& c : weights.convs) floats += c.filters.size() + c.bias.size();
     // Convolution workspaces and library overhead: one more largest activation and 64 MiB.
     return (floats + largest) * sizeof(float) + (std::size_t(64) << 20);
@@ -115,6 +117,18 @@ struct StyleTransfer::Impl {
     Buffer x, m, v;
     Buffer slots;  // [content terms..., style terms..., tv, content, style, total]
     int steps = 0;
+    // L-BFGS: the last `history` steps s and gradient changes y, the previous gradient, the direction, and
+    // scalars [yᵀs per pair..., alpha per pair..., gamma, tmp, tmp2, |g|₁].
+    std::vector<Buffer> lbfgs_s, lbfgs_y;
+    Buffer g_prev, direction, scalars;
+    int pairs = 0, newest = -1;
+
+    int history() const { return options.lbfgs.history; }
+    float* ys(int i) { return scalars.data() + i; }
+    float* alpha(int i) { return scalars.data() + history() + i; }
+    float* gamma() { return scalars.data() + 2 * history(); }
+    float* tmp() { return scalars.data() + 2 * history() + 1; }
+    float* tmp2() { return scalars.data() + 2 * history() + 2; }
 
     std::size_t image_size() const { return std::size_t(3) * width * height; }
     std::size_t nc() const { return content_terms.size(); }
@@ -122,14 +136,17 @@ struct StyleTransfer::Impl {
     float* slot(std::size_t i) { return slots.data() + i; }
     float* tv_slot() { return slot(nc() + ns()); }
 
-    Impl(Backend& b, const VggWeights& w, const Image& content, const Image& style, const TransferOptions& o)
+    Impl(Backend& b, const VggWeights& w, const Image& content, const std::vector<StyleImage>& styles,
+         const TransferOptions& o)
         : backend(b), options(o), width(content.width), height(content.height), mean(w.mean_rgb) {
         if (o.iterations < 0) throw Error("iterations " + std::to_string(o.iterations) + " (must be >= 0)");
         for (float v : {o.content_weight, o.style_weight, o.tv_weight})
             if (!std::isfinite(v) || v < 0)
                 throw Error("loss weight " + std::to_string(v) + " (must be a finite number >= 0)");
-        if (!std::isfinite(o.adam.lr) || o.adam.lr <= 0)
-            throw Error("learning rate " + std::to_string(o.adam.lr) + " (must be > 0)");
+        const float lr = o.optimizer == OptimizerKind::Lbfgs ? o.lbfgs.lr : o.adam.lr;
+        if (!std::isfinite(lr) || lr <= 0) throw Error("learning rate " + std::to_string(lr) + " (must be > 0)");
+        if (!std::isfinite(o.style_scale) || o.style_scale < 0 || o.style_scale > 16)
+            throw Error("style scale " + std::to_string(o.style_scale) + " (must be 0 to 16)");
         if (!(o.noise_ratio >= 0 && o.noise_ratio <= 1))
             throw Error("noise ratio " + std::to_string(o.noise_ratio) + " (must be 0 to 1)");
         check_weights(o.content_layers, "content");
@@ -165,10 +182,15 @@ struct StyleTransfer::Impl {
             backend.copy(network->output(t.stage), t.target.data(), t.target.size());
             content_terms.push_back(std::move(t));
         }
-        const Image style_sized = resize_image(style, width, height);
-        Buffer style_input = backend.allocate(image_size());
-        backend.image_to_tensor(style_sized.rgb.data(), height, width, mean.data(), style_input.data());
-        network->forward(style_input.data());
+        // Style targets: each style image's Gram matrices at its size, rescaled to the output's pixel count
+        // and blended by the images' shares.
+        double share_sum = 0.0;
+        for (const StyleImage& st : styles) {
+            if (!std::isfinite(st.weight) || st.weight < 0)
+                throw Error("style blend weight " + std::to_string(st.weight) + " (must be a finite number >= 0)");
+            share_sum += st.weight;
+        }
+        if (styles.empty() || !(share_sum > 0)) throw Error("no style image with a blend weight above 0");
         std::size_t largest_gram = 1;
         for (const LayerWeight& l : o.style_layers) {
             LossTerm t;
@@ -176,20 +198,50 @@ struct StyleTransfer::Impl {
             t.weight = o.style_weight * l.weight;
             const Stage& s = network->stage(t.stage);
             t.target = backend.allocate(std::size_t(s.channels) * s.channels);
-            const std::int64_t pixels = std::int64_t(s.height) * s.width;
-            backend.gram(network->output(t.stage), s.channels, pixels, t.target.data());
-            if (o.normalize_style_layers) {
-                float norm2 = 0.0f;  // ΣA², read once at setup
-                Buffer out = backend.allocate(1);
-                backend.dot(t.target.data(), t.target.data(), t.target.size(), out.data());
-                backend.download(out.data(), &norm2, 1);
-                const double n = s.channels, m = static_cast<double>(pixels);
-                if (norm2 > 0) t.weight = static_cast<float>(t.weight * 4.0 * n * n * m * m / norm2);
-            }
+            backend.fill(t.target.data(), t.target.size(), 0.0f);
             largest_gram = std::max(largest_gram, t.target.size());
             style_terms.push_back(std::move(t));
         }
         gram_scratch = backend.allocate(largest_gram);
+        for (const StyleImage& st : styles) {
+            if (st.weight == 0) continue;
+            int sw = width, sh = height;
+            if (o.style_scale > 0) {
+                const int longest = std::max(1, static_cast<int>(std::lround(o.style_scale * std::max(width, height))));
+                fit_longest_side(st.image.width, st.image.height, longest, &sw, &sh);
+            }
+            const Image sized = resize_image(st.image, sw, sh);
+            Buffer style_input = backend.allocate(std::size_t(3) * sw * sh);
+            backend.image_to_tensor(sized.rgb.data(), sh, sw, mean.data(), style_input.data());
+            // A network of the style image's own size when it differs from the output's.
+            std::unique_ptr<VggNetwork> other;
+            VggNetwork* net = network.get();
+            if (sw != width || sh != height) {
+                other = std::make_unique<VggNetwork>(backend, weights, vgg_stages(w, o.pool, sh, sw, deepest_layer(o)));
+                net = other.get();
+            }
+            net->forward(style_input.data());
+            for (LossTerm& t : style_terms) {
+                const Stage& out = network->stage(t.stage);
+                const Stage& s = net->stage(t.stage);
+                const std::int64_t pixels = std::int64_t(s.height) * s.width;
+                backend.gram(net->output(t.stage), s.channels, pixels, gram_scratch.data());
+                const double per_pixel = double(out.height) * out.width / static_cast<double>(pixels);
+                backend.axpy(static_cast<float>(st.weight / share_sum * per_pixel), gram_scratch.data(),
+                             t.target.data(), t.target.size());
+            }
+            backend.synchronize();  // the style network and input are freed here
+        }
+        if (o.normalize_style_layers)
+            for (LossTerm& t : style_terms) {
+                float norm2 = 0.0f;  // ΣA², read once at setup
+                Buffer out = backend.allocate(1);
+                backend.dot(t.target.data(), t.target.data(), t.target.size(), out.data());
+                backend.download(out.data(), &norm2, 1);
+                const Stage& s = network->stage(t.stage);
+                const double n = s.channels, m2 = double(s.height) * s.width;
+                if (norm2 > 0) t.weight = static_cast<float>(t.weight * 4.0 * n * n * m2 * m2 / norm2);
+            }
         slots = backend.allocate(nc() + ns() + 4);
         backend.fill(slots.data(), slots.size(), 0.0f);
 
@@ -201,11 +253,26 @@ struct StyleTransfer::Impl {
             case InitKind::Noise:
                 backend.noise_init(input.data(), image_size(), o.seed, o.noise_ratio, x.data());
                 break;
+            case InitKind::Style:
             case InitKind::Image: {
-                const Image init = resize_image(o.init_image, width, height);
+                const Image& source = o.init == InitKind::Style ? styles.front().image : o.init_image;
+                const Image init = resize_image(source, width, height);
                 backend.image_to_tensor(init.rgb.data(), height, width, mean.data(), x.data());
                 break;
             }
+        }
+        if (o.optimizer == OptimizerKind::Lbfgs) {
+            if (o.lbfgs.history < 1 || o.lbfgs.history > 1000)
+                throw Error("L-BFGS history " + std::to_string(o.lbfgs.history) + " (must be 1 to 1000)");
+            for (int i = 0; i < o.lbfgs.history; ++i) {
+                lbfgs_s.push_back(backend.allocate(image_size()));
+                lbfgs_y.push_back(backend.allocate(image_size()));
+            }
+            g_prev = backend.allocate(image_size());
+            direction = backend.allocate(image_size());
+            scalars = backend.allocate(std::size_t(2 * o.lbfgs.history) + 4);
+            backend.fill(scalars.data(), scalars.size(), 0.0f);
+            backend.fill(gamma(), 1, 1.0f);  // H0 = I until a curvature pair says otherwise
         }
         backend.fill(m.data(), image_size(), 0.0f);
         backend.fill(v.data(), image_size(), 0.0f);
@@ -260,6 +327,66 @@ struct StyleTransfer::Impl {
         return g;
     }
 
+    // One optimiser step from the gradient g of the current image.
+    void optimizer_step(float* g) {
+        if (options.optimizer == OptimizerKind::Adam) {
+            backend.adam_step(x.data(), g, m.data(), v.data(), image_size(), ++steps, options.adam);
+            return;
+        }
+        lbfgs_step(g);
+        ++steps;
+    }
+
+    // L-BFGS without a line search (see LbfgsParams). Everything stays on the backend but the first
+    // step's |g|₁, read once.
+    void lbfgs_step(float* g) {
+        const std::size_t n = image_size();
+        const float lr = options.lbfgs.lr;
+        constexpr float kMinCurvature = 1e-10f;
+        if (newest < 0) {
+            std::vector<float> host(n);
+            backend.download(g, host.data(), n);
+            double l1 = 0.0;
+            for (float v : host) l1 += std::abs(v);
+            const float t = static_cast<float>(std::min(1.0, l1 > 0 ? 1.0 / l1 : 1.0) * lr);
+            newest = 0;
+            backend.copy(g, lbfgs_s[0].data(), n);
+            backend.scale(-t, lbfgs_s[0].data(), n);
+        } else {
+            // Complete the newest pair: y = g − g_prev; its yᵀs, and gamma = yᵀs / yᵀy when yᵀs is positive.
+            float* y = lbfgs_y[static_cast<std::size_t>(newest)].data();
+            backend.copy(g, y, n);
+            backend.axpy(-1.0f, g_prev.data(), y, n);
+            backend.dot(y, lbfgs_s[static_cast<std::size_t>(newest)].data(), n, ys(newest));
+            backend.dot(y, y, n, tmp());
+            backend.scalar_ratio(ys(newest), tmp(), kMinCurvature, -1.0f, gamma());
+            pairs = std::min(pairs + 1, history());
+            // Two-loop recursion: q = H g.
+            float* q = direction.data();
+            backend.copy(g, q, n);
+            for (int j = 0; j < pairs; ++j) {
+                const int i = (newest - j + history()) % history();
+                backend.dot(lbfgs_s[static_cast<std::size_t>(i)].data(), q, n, tmp());
+                backend.scalar_ratio(tmp(), ys(i), kMinCurvature, 0.0f, alpha(i));  // 0: a skipped pair
+                backend.axpy_scalar(-1.0f, alpha(i), lbfgs_y[static_cast<std::size_t>(i)].data(), q, n);
+            }
+            backend.scale_scalar(gamma(), q, n);
+            for (int j = pairs - 1; j >= 0; --j) {
+                const int i = (newest - j + history()) % history();
+                backend.dot(lbfgs_y[static_cast<std::size_t>(i)].data(), q, n, tmp());
+                backend.scalar_ratio(tmp(), ys(i), kMinCurvature, 0.0f, tmp2());  // beta
+                backend.scalar_subtract(alpha(i), tmp2(), tmp2());                // alpha − beta
+                backend.axpy_scalar(1.0f, tmp2(), lbfgs_s[static_cast<std::size_t>(i)].data(), q, n);
+            }
+            // The step s = −lr · H g goes into the next slot (the oldest pair when the history is full).
+            newest = (newest + 1) % history();
+            backend.copy(q, lbfgs_s[static_cast<std::size_t>(newest)].data(), n);
+            backend.scale(-lr, lbfgs_s[static_cast<std::size_t>(newest)].data(), n);
+        }
+        backend.copy(g, g_prev.data(), n);
+        backend.axpy(1.0f, lbfgs_s[static_cast<std::size_t>(newest)].data(), x.data(), n);
+    }
+
     Losses read_losses() {
         float values[4];
         backend.download(slot(nc() + ns()), values, 4);
@@ -276,9 +403,13 @@ struct StyleTransfer::Impl {
     }
 };
 
+StyleTransfer::StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content,
+                             const std::vector<StyleImage>& styles, const TransferOptions& options)
+    : impl_(std::make_unique<Impl>(backend, weights, content, styles, options)) {}
+
 StyleTransfer::StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content, const Image& style,
                              const TransferOptions& options)
-    : impl_(std::make_unique<Impl>(backend, weights, content, style, options)) {}
+    : StyleTransfer(backend, weights, content, std::vector<StyleImage>{{style, 1.0f}}, options) {}
 
 StyleTransfer::~StyleTransfer() = default;
 
@@ -321,14 +452,13 @@ int StyleTransfer::run(const Callback& callback) {
         Iteration it(*this, s.steps, total);
         if (callback && !callback(it)) return i;
         if (i == total) return total;
-        s.backend.adam_step(s.x.data(), g, s.m.data(), s.v.data(), s.image_size(), ++s.steps, s.options.adam);
+        s.optimizer_step(g);
     }
 }
 
 int StyleTransfer::step() {
     Impl& s = *impl_;
-    float* g = s.evaluate(true);
-    s.backend.adam_step(s.x.data(), g, s.m.data(), s.v.data(), s.image_size(), ++s.steps, s.options.adam);
+    s.optimizer_step(s.evaluate(true));
     return s.steps;
 }
 

@@ -303,6 +303,30 @@ TEST_CASE("gpu: axpy, scale and Adam (both flavours) match the CPU", "[gpu][vect
     }
 }
 
+TEST_CASE("gpu: device-scalar ops (L-BFGS's) match the CPU", "[gpu][vector][lbfgs]") {
+    Pair p = backends();
+    const std::size_t n = 77777;
+    const auto x = random_floats(n, 126, -3, 3), y = random_floats(n, 127, -3, 3);
+    // scalars: [alpha, num, den, zero]
+    const std::vector<float> scalars = {0.625f, 3.5f, 7.0f, 0.0f};
+    check_op(p, "axpy_scalar + scale_scalar", {x, y, scalars}, n,
+             [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+                 be.copy(in[1].data(), out, n);
+                 be.axpy_scalar(-1.0f, in[2].data(), in[0].data(), out, n);
+                 be.scale_scalar(in[2].data() + 1, out, n);
+             });
+    check_op(
+        p, "scalar_ratio/subtract", {scalars}, 4,
+        [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+            be.fill(out, 4, 9.0f);
+            be.scalar_ratio(in[0].data() + 1, in[0].data() + 2, 1e-10f, 0.0f, out);       // 0.5
+            be.scalar_ratio(in[0].data() + 1, in[0].data() + 3, 1e-10f, 0.0f, out + 1);   // den 0: fallback 0
+            be.scalar_ratio(in[0].data() + 1, in[0].data() + 3, 1e-10f, -1.0f, out + 2);  // kept: 9
+            be.scalar_subtract(in[0].data(), in[0].data() + 1, out + 3);                  // -2.875
+        },
+        0.0);
+}
+
 TEST_CASE("gpu: image ops and noise are bit-identical to the CPU", "[gpu][image]") {
     Pair p = backends();
     const float mean[3] = {123.68f, 116.779f, 103.939f};

@@ -57,3 +57,40 @@ TEST_CASE("gpu: a short transfer matches the CPU's losses within 1e-4 for 10 ite
             CHECK(gi2.rgb == gi.rgb);
         }
 }
+
+TEST_CASE("gpu: L-BFGS, blended styles, style scale and init style match the CPU for 10 iterations",
+          "[gpu][transfer][lbfgs]") {
+    // L-BFGS's curvature pairs amplify rounding differences between the backends: 1e-3 for it, 1e-4 for Adam.
+    const VggWeights w = random_vgg19(2, "relu5_1", 8);
+    const Image content = test::content_picture(64, 48);
+    const std::vector<StyleImage> styles = {{test::style_picture(40, 40), 0.7f}, {test::content_picture(50, 30), 0.3f}};
+    for (int variant = 0; variant < 2; ++variant) {
+        TransferOptions o;
+        o.iterations = 10;
+        o.optimizer = variant == 0 ? OptimizerKind::Lbfgs : OptimizerKind::Adam;
+        o.style_scale = variant == 1 ? 1.5f : 0.0f;
+        o.init = variant == 1 ? InitKind::Style : InitKind::Content;
+        auto cpu = make_cpu_backend();
+        auto gpu = make_cuda_backend();
+        std::vector<Losses> c, g;
+        StyleTransfer tc(*cpu, w, content, styles, o), tg(*gpu, w, content, styles, o);
+        tc.run([&](StyleTransfer::Iteration& it) {
+            c.push_back(it.losses());
+            return true;
+        });
+        tg.run([&](StyleTransfer::Iteration& it) {
+            g.push_back(it.losses());
+            return true;
+        });
+        REQUIRE(c.size() == g.size());
+        double worst = 0.0;
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            const double rel = std::abs(double(g[i].total) - c[i].total) / std::abs(double(c[i].total));
+            worst = std::max(worst, rel);
+            std::printf("%s it %2zu  cpu %.9g  gpu %.9g  rel %.2e\n", variant == 0 ? "lbfgs" : "adam/scale/style", i,
+                        double(c[i].total), double(g[i].total), rel);
+        }
+        INFO("worst relative difference " << worst);
+        CHECK(worst < (variant == 0 ? 1e-3 : 1e-4));
+    }
+}

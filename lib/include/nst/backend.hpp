@@ -183,6 +183,14 @@ public:
     // ---- vector ops and the optimiser ----
     virtual void axpy(float alpha, const float* x, float* y, std::size_t count) = 0;  // y += alpha x
     virtual void scale(float alpha, float* x, std::size_t count) = 0;                 // x *= alpha
+    // The same with the coefficient in backend memory, so that L-BFGS's two-loop recursion never waits:
+    // y += sign · (*alpha) · x  and  x *= *alpha.
+    virtual void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) = 0;
+    virtual void scale_scalar(const float* alpha, float* x, std::size_t count) = 0;
+    // Scalars in backend memory: *out = *num / *den when *den > min_den, else `fallback` (a negative
+    // fallback keeps *out as it was); *out = *a − *b.
+    virtual void scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) = 0;
+    virtual void scalar_subtract(const float* a, const float* b, float* out) = 0;
     // One Adam step t (1-based) on x with gradient g and moments m, v (zero before step 1).
     virtual void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                            const AdamParams& params) = 0;

@@ -25,10 +25,10 @@ struct Environment {
     int cudnn_version = 0;         // the loaded cuDNN, major*10000 + minor*100 + patch (cuDNN 9 scheme)
     int cudnn_build_version = 0;   // the cuDNN headers libnst was compiled with
     int cublas_major = 0, cublas_minor = 0, cublas_patch = 0;
-    std::string blas;              // the CPU backend's BLAS (OpenBLAS build configuration)
-    int cpu_threads = 0;           // OpenMP threads the CPU backend will use
+    std::string blas;     // the CPU backend's BLAS (OpenBLAS build configuration)
+    int cpu_threads = 0;  // OpenMP threads the CPU backend will use
     std::vector<GpuInfo> gpus;
-    std::string no_gpu_reason;     // why `gpus` is empty, or why no GPU is usable
+    std::string no_gpu_reason;  // why `gpus` is empty, or why no GPU is usable
 };
 
 // Queries everything; never throws for a missing driver or device (that is recorded instead).

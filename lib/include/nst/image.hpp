@@ -31,3 +31,15 @@ void check_output_path(const std::string& path);
 void fit_longest_side(int width, int height, int longest, int* out_width, int* out_height);
 
 }  // namespace nst
+
+namespace nst {
+
+// --preserve-colors: the result's luminance with the content's chrominance (YCbCr, JPEG's full-range
+// BT.601). The content is resized to the result's size first.
+Image preserve_colors(const Image& result, const Image& content);
+
+// --color-match: the style image with its colours moved onto the content's: an affine map of RGB that
+// gives it the content's mean and covariance (x' = L_c L_s⁻¹ (x − μ_s) + μ_c, Cholesky factors).
+Image match_colors(const Image& style, const Image& content);
+
+}  // namespace nst

@@ -23,13 +23,29 @@ struct LayerWeight {
     float weight = 1.0f;
 };
 
-enum class InitKind { Noise, Content, Image };
-enum class OptimizerKind { Adam };
+enum class InitKind { Noise, Content, Style, Image };
+enum class OptimizerKind { Adam, Lbfgs };
+
+// L-BFGS as jcjohnson/neural-style runs it (torch's optim.lbfgs without a line search): the two-loop
+// recursion over the last `history` curvature pairs, then a fixed step lr (the first step
+// min(1, 1/|g|₁)·lr). No line search, so each iteration costs one evaluation and the loop never waits for a
+// loss value; pairs with yᵀs <= 1e-10 are skipped. All of it on the backend (device dot products).
+struct LbfgsParams {
+    int history = 10;
+    float lr = 1.0f;
+};
+
+// A style image and its share of the blended Gram targets (shares are normalised to sum to 1).
+struct StyleImage {
+    Image image;
+    float weight = 1.0f;
+};
 
 struct TransferOptions {
     int iterations = 500;
     OptimizerKind optimizer = OptimizerKind::Adam;
     AdamParams adam;  // lr 2.0, TensorFlow 1's update by default (the notebook's)
+    LbfgsParams lbfgs;
 
     std::vector<LayerWeight> content_layers = {{"relu4_2", 1.0f}};
     std::vector<LayerWeight> style_layers = {
@@ -38,13 +54,17 @@ struct TransferOptions {
     float style_weight = 100.0f;
     float tv_weight = 0.0f;
     PoolMode pool = PoolMode::Average;
+    // 0: each style image is resized to the output size (the notebook). s > 0: its longer side becomes s
+    // times the output's, aspect kept; its Gram matrices are rescaled by the pixel-count ratio, so that
+    // only the scale of the patterns changes.
+    float style_scale = 0.0f;
     // Weights each style layer's loss by 4N²M² / ΣA² (A: its target Gram matrix), so that it becomes
     // style weight · layer weight · Σ(G−A)² / ΣA², the Gram matrix's relative squared error: every layer
     // contributes, whatever its scale.
     bool normalize_style_layers = false;
 
-    InitKind init = InitKind::Noise;
-    float noise_ratio = 0.7f;  // Noise: ratio · uniform(−20, 20) + (1 − ratio) · content
+    InitKind init = InitKind::Noise;  // Style: the first style image, resized to the output
+    float noise_ratio = 0.7f;         // Noise: ratio · uniform(−20, 20) + (1 − ratio) · content
     std::uint64_t seed = 0;
     Image init_image;  // InitKind::Image: resized to the output size
 };
@@ -75,9 +95,11 @@ std::size_t estimate_transfer_memory(const VggWeights& weights, const TransferOp
 
 class StyleTransfer {
 public:
-    // The content image fixes the output size; the style image is resized to it (as the notebook does).
+    // The content image fixes the output size. Several style images blend their Gram targets by weight.
     // Everything the loop needs is allocated here; nst::Error (with the estimate) when the backend cannot
     // hold it.
+    StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content,
+                  const std::vector<StyleImage>& styles, const TransferOptions& options);
     StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content, const Image& style,
                   const TransferOptions& options);
     ~StyleTransfer();

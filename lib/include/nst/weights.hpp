@@ -29,7 +29,7 @@ int vgg19_layer_position(const std::string& name);
 
 // One 3x3 convolution, in the layout both backends use.
 struct ConvWeights {
-    std::string name;            // conv1_1 ...
+    std::string name;  // conv1_1 ...
     int in_channels = 0;
     int out_channels = 0;
     std::vector<float> filters;  // out x in x 3 x 3 (KCRS, row-major): [o][i][row][col]
@@ -37,10 +37,10 @@ struct ConvWeights {
 };
 
 struct VggWeights {
-    std::string source;                // the file, or "random:SEED"
-    bool random = false;               // the built-in untrained network
-    std::array<float, 3> mean_rgb{};   // subtracted from 0..255 RGB input
-    std::vector<ConvWeights> convs;    // conv1_1, conv1_2, ... up to the deepest one requested
+    std::string source;               // the file, or "random:SEED"
+    bool random = false;              // the built-in untrained network
+    std::array<float, 3> mean_rgb{};  // subtracted from 0..255 RGB input
+    std::vector<ConvWeights> convs;   // conv1_1, conv1_2, ... up to the deepest one requested
 };
 
 // The ImageNet mean pixel of MatConvNet's VGG models (RGB), also the built-in network's.
@@ -64,13 +64,14 @@ VggWeights load_weights(const std::string& spec, const std::string& deepest = "r
 struct MatLayerSummary {
     int index = 0;
     std::string name;
-    std::string type;     // conv, relu, pool, softmax, ...
-    std::string detail;   // conv: "3x3x64x128 + 128 single"; pool: "max 2x2 stride 2"; else ""
+    std::string type;    // conv, relu, pool, softmax, ...
+    std::string detail;  // conv: "3x3x64x128 + 128 single"; pool: "max 2x2 stride 2"; else ""
 };
 struct WeightsFileInfo {
     std::string path;
     std::string container;  // "MAT v5, compressed" | "MAT v5, uncompressed" | "MAT v7.3 (HDF5)"
-    std::string layout;     // "new (MatConvNet beta17+: layers, meta)" | "old (MatConvNet beta16: layers, classes, normalization)"
+    std::string
+        layout;  // "new (MatConvNet beta17+: layers, meta)" | "old (MatConvNet beta16: layers, classes, normalization)"
     std::vector<MatLayerSummary> layers;
     std::array<float, 3> mean_rgb{};
     std::string mean_source;  // where the mean pixel came from, with its shape

@@ -129,6 +129,21 @@ void CpuBackend::scale(float alpha, float* x, std::size_t count) {
     for (std::int64_t i = 0; i < n; ++i) x[i] *= alpha;
 }
 
+void CpuBackend::axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) {
+    axpy(sign * *alpha, x, y, count);
+}
+
+void CpuBackend::scale_scalar(const float* alpha, float* x, std::size_t count) { scale(*alpha, x, count); }
+
+void CpuBackend::scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) {
+    if (*den > min_den)
+        *out = *num / *den;
+    else if (fallback >= 0.0f)
+        *out = fallback;
+}
+
+void CpuBackend::scalar_subtract(const float* a, const float* b, float* out) { *out = *a - *b; }
+
 void CpuBackend::adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                            const AdamParams& p) {
     const auto [lr_t, inv_sqrt_c2] = adam_step_scalars(p, step);

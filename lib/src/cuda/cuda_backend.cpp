@@ -154,6 +154,22 @@ void CudaBackend::scale(float alpha, float* x, std::size_t count) {
     kernels::scale(alpha, x, count, stream_.get());
 }
 
+void CudaBackend::axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) {
+    kernels::axpy_scalar(sign, alpha, x, y, count, stream_.get());
+}
+
+void CudaBackend::scale_scalar(const float* alpha, float* x, std::size_t count) {
+    kernels::scale_scalar(alpha, x, count, stream_.get());
+}
+
+void CudaBackend::scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) {
+    kernels::scalar_ratio(num, den, min_den, fallback, out, stream_.get());
+}
+
+void CudaBackend::scalar_subtract(const float* a, const float* b, float* out) {
+    kernels::scalar_subtract(a, b, out, stream_.get());
+}
+
 void CudaBackend::adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                             const AdamParams& p) {
     const auto [lr_t, inv_sqrt_c2] = adam_step_scalars(p, step);

@@ -75,6 +75,10 @@ public:
 
     void axpy(float alpha, const float* x, float* y, std::size_t count) override;
     void scale(float alpha, float* x, std::size_t count) override;
+    void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) override;
+    void scale_scalar(const float* alpha, float* x, std::size_t count) override;
+    void scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) override;
+    void scalar_subtract(const float* a, const float* b, float* out) override;
     void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                    const AdamParams& params) override;
 
