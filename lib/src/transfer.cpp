@@ -282,12 +282,12 @@ struct StyleTransfer::Impl {
     // Forward, losses into the slots and, when `gradient`, dL/dx into the returned buffer.
     float* evaluate(bool gradient) {
         network->forward(x.data());
-        int deepest = 0;
-        for (const LossTerm& t : content_terms) deepest = std::max(deepest, t.stage);
-        for (const LossTerm& t : style_terms) deepest = std::max(deepest, t.stage);
+        // The network ends at the deepest loss layer (vgg_stages was cut there), so backward starts there.
+        const int deepest = network->stage_count() - 1;
         float* g = grad_a.data();
         float* other = grad_b.data();
-        bool started = false;  // has anything written g for the current stage yet?
+        // The deepest stage carries a loss, so the first loss there sets g and every later one adds to it.
+        bool started = false;
         for (int k = deepest; k >= 0; --k) {
             const Stage& s = network->stage(k);
             const std::int64_t pixels = std::int64_t(s.height) * s.width;
@@ -306,20 +306,13 @@ struct StyleTransfer::Impl {
                 started = true;
             }
             if (!gradient) continue;
-            if (!started) {  // a stage between the deepest loss and the ones above it cannot be reached
-                backend.fill(g, s.size(), 0.0f);
-                started = true;
-            }
             const float* input = k > 0 ? network->output(k - 1) : x.data();
             network->backward_stage(k, input, g, other);
             std::swap(g, other);
         }
         // Total variation acts on the image itself; its gradient is added to dL/dx.
-        if (options.tv_weight > 0) {
-            backend.tv_loss(1, 3, height, width, x.data(), options.tv_weight, tv_slot(), g);
-        } else {
-            backend.fill(tv_slot(), 1, 0.0f);
-        }
+        if (options.tv_weight > 0) backend.tv_loss(1, 3, height, width, x.data(), options.tv_weight, tv_slot(), g);
+        // (otherwise the tv slot keeps the 0 it was filled with)
         const std::size_t base = nc() + ns();
         backend.sum(slot(0), nc(), slot(base + 1));
         backend.sum(slot(nc()), ns(), slot(base + 2));
