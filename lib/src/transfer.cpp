@@ -114,11 +114,11 @@ struct StyleTransfer::Impl {
     std::vector<LossTerm> content_terms, style_terms;
     Buffer gram_scratch;
     Buffer grad_a, grad_b;
-    Buffer x, m, v;
-    Buffer slots;  // [content terms..., style terms..., tv, content, style, total]
+    Buffer x, m, v;  // the image; Adam's moments (Adam only)
+    Buffer slots;    // [content terms..., style terms..., tv, content, style, total]
     int steps = 0;
     // L-BFGS: the last `history` steps s and gradient changes y, the previous gradient, the direction, and
-    // scalars [yᵀs per pair..., alpha per pair..., gamma, tmp, tmp2, |g|₁].
+    // scalars [yᵀs per pair..., alpha per pair..., gamma, tmp, tmp2].
     std::vector<Buffer> lbfgs_s, lbfgs_y;
     Buffer g_prev, direction, scalars;
     int pairs = 0, newest = -1;
@@ -167,8 +167,6 @@ struct StyleTransfer::Impl {
         grad_a = backend.allocate(largest);
         grad_b = backend.allocate(largest);
         x = backend.allocate(image_size());
-        m = backend.allocate(image_size());
-        v = backend.allocate(image_size());
 
         // Targets: content features, then the style image's Gram matrices (the image resized to the output).
         Buffer input = backend.allocate(image_size());
@@ -270,12 +268,16 @@ struct StyleTransfer::Impl {
             }
             g_prev = backend.allocate(image_size());
             direction = backend.allocate(image_size());
-            scalars = backend.allocate(std::size_t(2 * o.lbfgs.history) + 4);
+            scalars = backend.allocate(std::size_t(2 * o.lbfgs.history) + 3);
             backend.fill(scalars.data(), scalars.size(), 0.0f);
             backend.fill(gamma(), 1, 1.0f);  // H0 = I until a curvature pair says otherwise
         }
-        backend.fill(m.data(), image_size(), 0.0f);
-        backend.fill(v.data(), image_size(), 0.0f);
+        if (o.optimizer == OptimizerKind::Adam) {  // Adam's moments, zero before the first step
+            m = backend.allocate(image_size());
+            v = backend.allocate(image_size());
+            backend.fill(m.data(), image_size(), 0.0f);
+            backend.fill(v.data(), image_size(), 0.0f);
+        }
         backend.synchronize();  // the temporary inputs are freed on return
     }
 
