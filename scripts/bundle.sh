@@ -25,13 +25,62 @@ cp scripts/gpu-check.sh "$stage/scripts/"
 # The ldd closure, less what the host must provide (its driver, cuDNN 9, cuBLAS 13) and glibc's core.
 # libstdc++ and libgcc_s stay the host's too: they are backward compatible, and the host's cuDNN, cuBLAS and
 # PyTorch may need a newer libstdc++ than this machine's.
-skip='^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libstdc\+\+|libgcc_s|libcuda\.so|libcudnn|libcublas|libnvidia)'
+# glibc's companions (libresolv, libnsl, libutil, libanl) must match the host's libc exactly: leave them too.
+skip='^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libresolv|libnsl|libutil|libanl|libstdc\+\+|libgcc_s|libcuda\.so|libcudnn|libcublas|libnvidia)'
 for bin in "$stage"/bin/*; do
   ldd "$bin" | awk '/=> \// { print $1, $3 }'
 done | sort -u | while read -r name path; do
   if ! grep -Eq "$skip" <<<"$name"; then cp -L "$path" "$stage/lib/$name"; fi
 done
 cp -L build-bundle/lib/libnst.so.* "$stage/lib/" 2>/dev/null || true
+
+# sysroot/: what a build on the host needs beyond its compiler, CUDA and cuDNN, for gpu-check.sh's fallback
+# when the prebuilt programs cannot start there: the headers and CMake/pkg-config files of the Debian -dev
+# packages libnst builds against (no static libraries, no docs), a pkg-config, and every development symlink
+# (libmatio.so, libopenblas.so, ... and the -l names of matio.pc and openblas.pc) pointing into lib/.
+sysroot="$stage/sysroot"
+for p in libmatio-dev libstb-dev catch2 libcli11-dev libbenchmark-dev libbenchmark1debian libopenblas-openmp-dev \
+         pkgconf-bin libpkgconf3; do
+  dpkg -L "$p" | grep -Ev '^/usr/share/(doc|man|lintian)/' | while read -r f; do
+    case "$f" in *.a) case "$f" in */libCatch2WithMain.a | */libbenchmark_main.a) ;; *) continue ;; esac ;; esac
+    if [ -L "$f" ] || [ -f "$f" ]; then mkdir -p "$sysroot$(dirname "$f")" && cp -P "$f" "$sysroot$f"; fi
+  done
+done
+# link_into_lib SYSROOT_PATH SYSTEM_PATH: SYSROOT_PATH becomes a relative link to lib/'s copy of the library that
+# SYSTEM_PATH resolves to on this machine (found by its SONAME).
+link_into_lib() {
+  local soname
+  soname=$(objdump -p "$(readlink -f "$2")" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
+  if [ -z "$soname" ] || [ ! -f "$stage/lib/$soname" ]; then
+    rm -f "$1"  # libblas.so, liblapack.so: nothing links them
+    return
+  fi
+  mkdir -p "$(dirname "$1")"
+  ln -sfn "$(realpath -m --relative-to="$(dirname "$1")" "$stage/lib/$soname")" "$1"
+}
+find "$sysroot" \( -type l -o -name '*.so.*' \) | while read -r l; do
+  case "$l" in */libpkgconf*) ;; *.so | *.so.*) [ -e "$l" ] && [ ! -L "$l" ] && rm "$l"; link_into_lib "$l" "${l#"$sysroot"}" ;; esac
+done
+for pc in matio "openblas --with-path=/usr/lib/x86_64-linux-gnu/openblas-openmp/pkgconfig"; do
+  dirs=(/usr/lib/x86_64-linux-gnu)
+  for tok in $(pkg-config --cflags --libs $pc); do
+    case "$tok" in
+      -I*) mkdir -p "$sysroot${tok#-I}" ;;  # CMake refuses an imported target whose include folder is missing
+      -L*) dirs=("${tok#-L}" "${dirs[@]}") ;;
+      -l*) for d in "${dirs[@]}"; do
+             if [ -e "$d/lib${tok#-l}.so" ]; then link_into_lib "$sysroot$d/lib${tok#-l}.so" "$d/lib${tok#-l}.so"; break; fi
+           done ;;
+    esac
+  done
+done
+mv "$sysroot/usr/bin/pkgconf" "$sysroot/usr/bin/pkgconf.bin"
+cat >"$sysroot/pkg-config" <<'PKGCONF'
+#!/usr/bin/env bash
+# Debian's pkgconf with its library, wherever the bundle was unpacked.
+here=$(cd "$(dirname "$0")" && pwd)
+LD_LIBRARY_PATH="$here/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$here/usr/bin/pkgconf.bin" "$@"
+PKGCONF
+chmod +x "$sysroot/pkg-config"
 
 # Fixtures: written by the bundle's own tools, so they are exactly what the tests expect.
 LD_LIBRARY_PATH="$stage/lib:${CUDA_HOME:-/usr/local/cuda}/lib:${LD_LIBRARY_PATH:-}" bash -c "

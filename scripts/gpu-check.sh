@@ -1,108 +1,198 @@
 #!/usr/bin/env bash
-# scripts/gpu-check.sh REPORT_DIR: the one prepared GPU validation, for one device call of at most 8
-# minutes, from the repository root on the GPU host, with out/nst-bundle.tar.xz (scripts/bundle.sh) carried:
-#   nvidia-smi summary; every GPU test (each CUDA op against its CPU twin, and the end-to-end GPU-vs-CPU
-#   transfer); nst-bench (ops at 512 px shapes, iterations at 256/512/1024 px, CPU iterations);
-#   bench/compare_pytorch.py at 512 px; compute-sanitizer memcheck on a short transfer.
-# Everything is logged under REPORT_DIR; a short summary table is printed last. If the bundle cannot start
-# there, it says why and builds on the host with cmake and ninja instead.
+# scripts/gpu-check.sh REPORT_DIR: the one prepared GPU validation, for one device call, from the repository
+# root on the GPU host, with out/nst-bundle.tar.xz (scripts/bundle.sh) carried:
+#   host facts (OS, driver, nvcc, cmake, cuDNN/cuBLAS found); every GPU test (each CUDA op against its CPU
+#   twin, and the end-to-end GPU-vs-CPU transfers); nst-bench (iterations at 256/512/1024 px first, then the
+#   ops at 512 px shapes, then CPU iterations); bench/compare_pytorch.py at 512 px; compute-sanitizer memcheck
+#   on a short transfer.
+# The whole check keeps to NST_GPU_CHECK_BUDGET seconds (default 420: give the device call timeout_s 480);
+# each stage gets at most its own cap and leaves time for the stages after it, and a stage with no time left
+# is reported "no time". REPORT_DIR receives at most 6 files (the device tool returns 8): summary.txt,
+# gpu-check-logs.tar.gz (every log, refreshed after each stage), and copies of host.txt, gpu-tests.log,
+# bench-cuda.txt and compare-pytorch.txt. The summary table is printed last, also when a stage fails.
+# If the bundle cannot start there, it says why and builds on the host with cmake and ninja, using the
+# headers and CMake/pkg-config files the bundle carries (sysroot/) and the host's compiler, CUDA and cuDNN.
 set -uo pipefail
 report=${1:-gpu-report}
+budget=${NST_GPU_CHECK_BUDGET:-420}
 mkdir -p "$report"
+report=$(cd "$report" && pwd)
+logs=/tmp/nst-gpu-check
+rm -rf "$logs" && mkdir -p "$logs"
 start=$(date +%s)
-elapsed() { echo $(( $(date +%s) - start )); }
+elapsed() { echo $(($(date +%s) - start)); }
+# slice CAP RESERVE: the seconds a stage may run: at most CAP, and never into the RESERVE seconds kept for the
+# stages after it.
+slice() {
+  local t=$((budget - $(elapsed) - $2))
+  [ "$t" -gt "$1" ] && t=$1
+  [ "$t" -lt 1 ] && t=1  # never 0: 'timeout 0' would mean no limit at all
+  echo "$t"
+}
 summary=()
-note() { summary+=("$(printf '%-22s %-8s %s' "$1" "$2" "$3")"); }
+note() { summary+=("$(printf '%-20s %-8s %s' "$1" "$2" "$3")"); }
+timed_out() { [ "$1" -eq 124 ] || [ "$1" -eq 137 ]; }
+pack() {
+  printf '%s\n' "${summary[@]}" >"$logs/summary.txt"
+  tar -czf "$report/gpu-check-logs.tar.gz" -C /tmp nst-gpu-check 2>/dev/null
+  local f
+  for f in summary.txt host.txt gpu-tests.log bench-cuda.txt compare-pytorch.txt; do
+    [ -f "$logs/$f" ] && cp "$logs/$f" "$report/$f"
+  done
+}
+finish() {
+  pack
+  echo
+  echo "== summary ($(elapsed) s of $budget; logs: $report/gpu-check-logs.tar.gz)"
+  printf '%s\n' "${summary[@]}"
+}
+trap finish EXIT
 
-echo "== gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader | tee "$report/gpu.txt"
-gpu=$(head -n 1 "$report/gpu.txt")
+echo "== gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ), budget $budget s"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "os: $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), kernel $(uname -r), glibc $(ldd --version 2>/dev/null | head -n 1 | awk '{print $NF}')"
+  echo "gpu: $(nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,compute_cap --format=csv,noheader 2>&1 | head -n 1)"
+  echo "nvcc: $( (command -v nvcc || ls /usr/local/cuda/bin/nvcc) 2>/dev/null | head -n 1) $( (nvcc --version || /usr/local/cuda/bin/nvcc --version) 2>/dev/null | grep -m1 -o 'release [0-9.]*')"
+  echo "cmake: $(cmake --version 2>/dev/null | head -n 1); ninja $(ninja --version 2>/dev/null); $(g++ --version 2>/dev/null | head -n 1)"
+  echo "python3: $(python3 -c 'import sys, torch; print(sys.version.split()[0], "torch", torch.__version__, "cudnn", torch.backends.cudnn.version())' 2>&1 | tail -n 1)"
+  echo "libcudnn.so.9: $(find / -xdev -name 'libcudnn.so.9*' 2>/dev/null | head -n 3 | tr '\n' ' ')"
+  echo "libcublas.so.13: $(find / -xdev -name 'libcublas.so.13*' 2>/dev/null | head -n 3 | tr '\n' ' ')"
+  echo "compute-sanitizer: $(command -v compute-sanitizer || echo none)"
+} >"$logs/host.txt" 2>&1
+cat "$logs/host.txt"
+gpu=$(sed -n 's/^gpu: //p' "$logs/host.txt")
 note "gpu" "-" "${gpu:-nvidia-smi failed}"
 
 # ---- the programs: the bundle, or a build on the host ----
-bundle=/tmp/nst-bundle-unpacked
+unpacked=/tmp/nst-bundle-unpacked
 run=""
+B=""
 if [ -f out/nst-bundle.tar.xz ]; then
-  rm -rf "$bundle" && mkdir -p "$bundle" && tar -xJf out/nst-bundle.tar.xz -C "$bundle"
-  B="$bundle/nst-bundle"
-  run="$B/nst-run"
-  if "$run" "$B/bin/nst" --version >"$report/version.txt" 2>&1; then
+  rm -rf "$unpacked" && mkdir -p "$unpacked" && tar -xJf out/nst-bundle.tar.xz -C "$unpacked"
+  B="$unpacked/nst-bundle"
+  if [ -n "${NST_GPU_CHECK_FORCE_BUILD:-}" ]; then
+    note "bundle" "unused" "NST_GPU_CHECK_FORCE_BUILD is set"
+  elif "$B/nst-run" "$B/bin/nst" --version >"$logs/version.txt" 2>&1; then
+    run="$B/nst-run"
     note "bundle" "ok" "commit $(head -n 1 "$B/COMMIT")"
   else
-    echo "gpu-check: the bundle does not start here:"; cat "$report/version.txt"
-    note "bundle" "FAILED" "$(tail -n 1 "$report/version.txt")"
-    run=""
+    echo "gpu-check: the bundle does not start here:"
+    cat "$logs/version.txt"
+    note "bundle" "FAILED" "$(tail -n 1 "$logs/version.txt")"
   fi
 else
   note "bundle" "absent" "out/nst-bundle.tar.xz was not carried"
 fi
 if [ -z "$run" ]; then
-  echo "gpu-check: building on the host with cmake and ninja"
-  if cmake -S . -B build-host -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 >"$report/host-build.log" 2>&1 &&
-     cmake --build build-host -j "$(nproc)" >>"$report/host-build.log" 2>&1; then
-    B="$bundle/host" && rm -rf "$B" && mkdir -p "$B"/{bin,fixtures}
+  # The host build: the host's g++, nvcc, CMake, ninja, CUDA and cuDNN (FindCUDNN searches pip's nvidia/
+  # trees too); matio/OpenBLAS/HDF5/benchmark runtime libraries from the bundle's lib/, their headers and
+  # CMake/pkg-config files from its sysroot/ (symlinks there point into lib/).
+  echo "gpu-check: building on the host with cmake and ninja ($(elapsed) s so far)"
+  t=$(slice "${NST_GPU_CHECK_BUILD_CAP:-300}" 150)
+  S="$B/sysroot"
+  if [ -z "$B" ] || [ ! -d "$S" ]; then
+    note "host build" "FAILED" "no bundle sysroot (headers of matio, CLI11, Catch2, benchmark, stb, OpenBLAS)"
+    exit 1
+  fi
+  pc="$S/usr/lib/x86_64-linux-gnu/openblas-openmp/pkgconfig:$S/usr/lib/x86_64-linux-gnu/pkgconfig:$S/usr/share/pkgconfig"
+  export PKG_CONFIG_SYSROOT_DIR="$S" PKG_CONFIG_PATH="$pc" PKG_CONFIG_LIBDIR="$pc"
+  export PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
+  export PATH="$PATH:/usr/local/cuda/bin"
+  link="-Wl,-rpath-link,$B/lib -L$B/lib"
+  if timeout "$t" bash -c '
+      set -e
+      cmake -S . -B build-host -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+        -DCMAKE_POLICY_VERSION_MINIMUM=3.5 -DCMAKE_PREFIX_PATH="$1/usr" -DPKG_CONFIG_EXECUTABLE="$1/pkg-config" \
+        -DCMAKE_EXE_LINKER_FLAGS="$2" -DCMAKE_SHARED_LINKER_FLAGS="$2"
+      cmake --build build-host -j "$(nproc)"' _ "$S" "$link" >"$logs/host-build.log" 2>&1; then
+    H="$unpacked/host" && rm -rf "$H" && mkdir -p "$H"/{bin,fixtures}
     cp build-host/apps/nst build-host/apps/nst-bench build-host/tests/nst_tests build-host/tests/nst_gpu_tests \
-       build-host/tests/nst_make_test_images "$B/bin/"
-    printf '#!/usr/bin/env bash\nexec "$@"\n' >"$B/nst-run" && chmod +x "$B/nst-run"
+      build-host/tests/nst_make_test_images "$H/bin/"
+    # The bundle's libraries less its libnst (LD_LIBRARY_PATH would win over the host build's own RUNPATH).
+    mkdir -p "$H/lib" && for f in "$B"/lib/*; do case "$f" in */libnst.so*) ;; *) ln -s "$f" "$H/lib/" ;; esac; done
+    cp "$B/nst-run" "$H/nst-run"
+    B=$H
     run="$B/nst-run"
-    "$B/bin/nst" weights write-random "$B/fixtures/vgg19-div8.mat" --seed 1 --channel-divisor 8 >/dev/null
-    "$B/bin/nst_make_test_images" "$B/fixtures"
-    "$B/bin/nst" --version >"$report/version.txt" 2>&1
-    note "host build" "ok" "build-host/"
+    "$run" "$B/bin/nst" weights write-random "$B/fixtures/vgg19-div8.mat" --seed 1 --channel-divisor 8 >/dev/null
+    "$run" "$B/bin/nst_make_test_images" "$B/fixtures"
+    "$run" "$B/bin/nst" --version >"$logs/version.txt" 2>&1
+    note "host build" "ok" "build-host/ in $(elapsed) s"
   else
-    note "host build" "FAILED" "see host-build.log: $(grep -m1 -iE 'error|not found' "$report/host-build.log")"
-    printf '%s\n' "${summary[@]}"
+    rc=$?
+    tail -n 30 "$logs/host-build.log"
+    timed_out $rc && why="timed out after $t s" ||
+      why="$(grep -m1 -iE 'error|could not|not found' "$logs/host-build.log" | cut -c1-120)"
+    note "host build" "FAILED" "$why (host-build.log)"
     exit 1
   fi
 fi
-cat "$report/version.txt"
+cat "$logs/version.txt"
 export NST_RUN_QUIET=1
+pack
 
 # ---- every GPU test (ops against the CPU, end-to-end agreement) ----
-echo "== GPU tests"
-timeout 240 "$run" "$B/bin/nst_gpu_tests" --durations yes 2>&1 | tee "$report/gpu-tests.log" | grep -E "^(gpu|test cases|All tests)|FAILED|rel " | tail -n 80
-counts=$(grep -E "^(test cases|All tests passed)" "$report/gpu-tests.log" | tail -n 1)
-status=$(grep -q "All tests passed" "$report/gpu-tests.log" && echo ok || echo FAILED)
-note "gpu tests" "$status" "${counts:-no summary (timeout or crash)}"
-e2e=$(grep -E "worst relative difference|it 10 " "$report/gpu-tests.log" | tail -n 1)
-note "gpu vs cpu transfer" "$(grep -q 'gpu: a short transfer' "$report/gpu-tests.log" && echo ran || echo '?')" "${e2e:-see gpu-tests.log}"
+echo "== GPU tests ($(elapsed) s so far)"
+t=$(slice 160 200)
+timeout "$t" "$run" "$B/bin/nst_gpu_tests" --durations yes >"$logs/gpu-tests.log" 2>&1
+rc=$?
+grep -E "^(gpu|test cases|All tests)|FAILED|rel |worst" "$logs/gpu-tests.log" | tail -n 60
+counts=$(grep -E "^(test cases|All tests passed|SKIPPED)" "$logs/gpu-tests.log" | tail -n 1)
+if [ $rc -eq 0 ]; then status=ok; elif [ $rc -eq 77 ]; then status=skipped; elif timed_out $rc; then status=timeout; else status="rc=$rc"; fi
+note "gpu tests" "$status" "${counts:-no summary (after $t s)}"
+e2e=$(grep -E "worst relative difference|it 10 " "$logs/gpu-tests.log" | tail -n 1)
+note "gpu vs cpu transfer" "$(grep -q 'gpu: a short transfer' "$logs/gpu-tests.log" && echo ran || echo '?')" "${e2e:-see gpu-tests.log}"
+pack
 
-# ---- nst-bench ----
+# ---- nst-bench: the iterations first (the headline), then the ops, then the CPU ----
 echo "== nst-bench ($(elapsed) s so far)"
-timeout 170 "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/' --benchmark_min_time=0.05 \
-  --benchmark_out="$report/bench-cuda.json" --benchmark_out_format=json 2>&1 | tee "$report/bench-cuda.txt" | grep -E "iteration|conv_fwd/conv1_2|gram_|adam|sqdiff" | head -n 40
-timeout 60 "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/iteration' --benchmark_min_time=0.01 \
-  --benchmark_out="$report/bench-cpu.json" --benchmark_out_format=json 2>&1 | tee "$report/bench-cpu.txt" | grep -E "iteration"
-ms512=$(awk '/cuda\/iteration\/fp32\/512px/ { print $2" "$3; exit }' "$report/bench-cuda.txt")
-ms512t=$(awk '/cuda\/iteration\/tf32\/512px/ { print $2" "$3; exit }' "$report/bench-cuda.txt")
-cpu128=$(awk '/cpu\/iteration\/fp32\/128px/ { print $2" "$3; exit }' "$report/bench-cpu.txt")
-note "nst-bench" "$([ -s "$report/bench-cuda.json" ] && echo ok || echo FAILED)" "512px iteration: fp32 ${ms512:-?}, tf32 ${ms512t:-?}; cpu 128px ${cpu128:-?}"
+t=$(slice 90 150)
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration' --benchmark_min_time=0.2 \
+  --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
+rc=$?
+t=$(slice 60 100)
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|gram|style|sqdiff|adam)' --benchmark_min_time=0.05 \
+  --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
+rc2=$?
+t=$(slice 30 90)
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/iteration' --benchmark_min_time=0.01 \
+  --benchmark_out="$logs/bench-cpu.json" --benchmark_out_format=json >"$logs/bench-cpu.txt" 2>&1
+grep -E "iteration|conv_fwd/conv(1_2|4_2)|gram_|style_loss|adam|sqdiff" "$logs/bench-cuda.txt" "$logs/bench-cpu.txt" | cut -d: -f2- | head -n 40
+ms() { awk -v pat="$1" '$1 ~ pat { print $2 " " $3; exit }' "$2"; }
+status=ok
+[ $rc -ne 0 ] || [ $rc2 -ne 0 ] && status="rc=$rc,$rc2"
+grep -q '^cuda/iteration' "$logs/bench-cuda.txt" || status="no cuda"
+note "nst-bench" "$status" "512px iteration: fp32 $(ms 'cuda/iteration/fp32/512px' "$logs/bench-cuda.txt"), tf32 $(ms 'cuda/iteration/tf32/512px' "$logs/bench-cuda.txt"); 1024px fp32 $(ms 'cuda/iteration/fp32/1024px' "$logs/bench-cuda.txt")"
+note "nst-bench cpu" "-" "128px iteration $(ms 'cpu/iteration/fp32/128px' "$logs/bench-cpu.txt")"
+pack
 
 # ---- PyTorch side by side at 512 px ----
 echo "== compare_pytorch.py ($(elapsed) s so far)"
-if python3 -c "import torch, scipy" 2>/dev/null; then
+if python3 -c "import torch, scipy, PIL" 2>/dev/null; then
+  t=$(slice 100 45)
   "$run" "$B/bin/nst" weights write-random /tmp/nst-random0.mat --seed 0 --container v5-uncompressed >/dev/null
   # python3 runs with the host's libraries (PyTorch's own); only nst goes through the bundle's wrapper.
-  timeout 150 python3 bench/compare_pytorch.py --nst "$run $B/bin/nst" --weights /tmp/nst-random0.mat --size 512 \
-    --work /tmp/nst-compare 2>&1 | tee "$report/compare-pytorch.txt" | tail -n 15
-  ratio=$(grep -E "^ratio" "$report/compare-pytorch.txt" | tail -n 1)
-  note "pytorch compare" "$([ -n "$ratio" ] && echo ok || echo FAILED)" "${ratio:-see compare-pytorch.txt}"
+  PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch.py --nst "$run $B/bin/nst" --weights /tmp/nst-random0.mat \
+    --size 512 --work /tmp/nst-compare >"$logs/compare-pytorch.txt" 2>&1
+  rc=$?
+  tail -n 15 "$logs/compare-pytorch.txt"
+  ratio=$(grep -E "^ratio" "$logs/compare-pytorch.txt" | tail -n 1)
+  note "pytorch compare" "$([ -n "$ratio" ] && echo ok || echo "rc=$rc")" "${ratio:-see compare-pytorch.txt}"
 else
-  note "pytorch compare" "skipped" "no torch/scipy on this host"
+  note "pytorch compare" "skipped" "no torch/scipy/PIL for python3 on this host"
 fi
+pack
 
 # ---- compute-sanitizer on a short transfer ----
 echo "== compute-sanitizer memcheck ($(elapsed) s so far)"
 if command -v compute-sanitizer >/dev/null; then
-  timeout 120 "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" transfer \
+  t=$(slice 60 0)
+  timeout "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" transfer \
     --content "$B/fixtures/content.png" --style "$B/fixtures/style.png" --output /tmp/nst-memcheck.png \
-    --weights "$B/fixtures/vgg19-div8.mat" --size 48 --iterations 3 --device cuda >"$report/memcheck.txt" 2>&1
+    --weights "$B/fixtures/vgg19-div8.mat" --size 48 --iterations 3 --device cuda >"$logs/memcheck.txt" 2>&1
   rc=$?
-  note "memcheck" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$report/memcheck.txt" | tail -n 1)"
+  tail -n 5 "$logs/memcheck.txt"
+  note "memcheck" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck.txt" | tail -n 1)"
 else
   note "memcheck" "skipped" "no compute-sanitizer"
 fi
-
-echo
-echo "== summary ($(elapsed) s)"
-printf '%s\n' "${summary[@]}" | tee "$report/summary.txt"
