@@ -177,6 +177,7 @@ def main():
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--work", default="/tmp/nst-compare")
     ap.add_argument("--device", choices=("cuda", "cpu"), default="cuda")
+    ap.add_argument("--no-compile", action="store_true", help="skip torch.compile (eager PyTorch only)")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     if args.device == "cuda" and not torch.cuda.is_available():
@@ -193,24 +194,35 @@ def main():
         f"cuDNN {torch.backends.cudnn.version()}, {torch.cuda.get_device_name()}"
     print(f"{args.size}x{args.size}, torch {torch.__version__}, {where}")
 
+    # Eager rows and the loss comparison first, printed as they come; torch.compile (slow to compile, and not
+    # on every host) last, so that a caller's time limit cuts only that.
     rows = []
-    for precision in (("fp32",) if cpu else ("fp32", "tf32")):
+    nst_ms = {}
+
+    def add_row(precision, mode, ms):
+        rows.append((precision, mode, ms, nst_ms[precision]))
+        print(f"row: {precision} torch {mode} {ms:.2f} ms/it, libnst {nst_ms[precision]:.2f} ms/it, "
+              f"ratio {ms / nst_ms[precision]:.2f}", flush=True)
+
+    def set_precision(precision):
         tf32 = precision == "tf32"
         torch.backends.cuda.matmul.allow_tf32 = tf32
         torch.backends.cudnn.allow_tf32 = tf32
+
+    def print_ratio(what):
+        best = min(rows, key=lambda r: r[2]) if rows else None
+        if best:
+            print(f"ratio ({what}: fastest torch / libnst, {best[0]} {best[1]}): {best[2] / best[3]:.2f}", flush=True)
+
+    precisions = ("fp32",) if cpu else ("fp32", "tf32")
+    for precision in precisions:
+        set_precision(precision)
         # libnst: time per iteration from two run lengths (the difference removes start-up and the search).
         extra = 20 if cpu else 100
         t_short = run_nst(args, content_path, style_path, 10, precision)
         t_long = run_nst(args, content_path, style_path, 10 + extra, precision)
-        nst_ms = (t_long - t_short) / extra * 1000
-        for compiled in ((False,) if cpu else (False, True)):
-            mode = "compile" if compiled else "eager"
-            try:
-                ms = time_torch(weights, content, style, compiled, *((2, 10) if cpu else (5, 30)))
-            except Exception as e:  # torch.compile may not work on every host
-                print(f"torch {mode} {precision}: failed ({type(e).__name__}: {e})".splitlines()[0])
-                continue
-            rows.append((precision, mode, ms, nst_ms))
+        nst_ms[precision] = (t_long - t_short) / extra * 1000
+        add_row(precision, "eager", time_torch(weights, content, style, False, *((2, 10) if cpu else (5, 30))))
         # Losses after 10 iterations, both from the content image (row i: after i steps).
         log = os.path.join(args.work, f"nst-{precision}.csv")
         run_nst(args, content_path, style_path, 10, precision, log)
@@ -219,14 +231,21 @@ def main():
         torch_losses = run_torch(weights, content, style, 11, False)
         rel = abs(nst_losses[10] - torch_losses[10]) / abs(torch_losses[10])
         print(f"{precision}: loss after 10 iterations libnst {nst_losses[10]:.7g}, torch {torch_losses[10]:.7g}, "
-              f"relative difference {rel:.2e}")
+              f"relative difference {rel:.2e}", flush=True)
+    print_ratio("eager")
+
+    if not cpu and not args.no_compile:
+        for precision in precisions:
+            set_precision(precision)
+            try:
+                add_row(precision, "compile", time_torch(weights, content, style, True, 5, 30))
+            except Exception as e:  # torch.compile may not work on every host
+                print(f"torch compile {precision}: failed ({type(e).__name__}: {e})".splitlines()[0], flush=True)
 
     print(f"{'precision':<10}{'torch mode':<12}{'torch ms/it':>12}{'libnst ms/it':>14}{'ratio':>8}")
-    for precision, mode, ms, nst_ms in rows:
-        print(f"{precision:<10}{mode:<12}{ms:>12.2f}{nst_ms:>14.2f}{ms / nst_ms:>8.2f}")
-    best = min(rows, key=lambda r: r[2]) if rows else None
-    if best:
-        print(f"ratio (fastest torch / libnst, {best[0]} {best[1]}): {best[2] / best[3]:.2f}")
+    for precision, mode, ms, nms in rows:
+        print(f"{precision:<10}{mode:<12}{ms:>12.2f}{nms:>14.2f}{ms / nms:>8.2f}")
+    print_ratio("all modes")
 
 
 if __name__ == "__main__":

@@ -177,7 +177,11 @@ if python3 -c "import torch, scipy, PIL" 2>/dev/null; then
   rc=$?
   tail -n 15 "$logs/compare-pytorch.txt"
   ratio=$(grep -E "^ratio" "$logs/compare-pytorch.txt" | tail -n 1)
-  note "pytorch compare" "$([ -n "$ratio" ] && echo ok || echo "rc=$rc")" "${ratio:-see compare-pytorch.txt}"
+  status=ok
+  [ -z "$ratio" ] && status="rc=$rc"
+  [ -n "$ratio" ] && timed_out $rc && status=partial  # torch.compile rows cut by the time limit
+  note "pytorch compare" "$status" "${ratio:-see compare-pytorch.txt}"
+  note "pytorch loss diff" "-" "$(sed -n 's/^\(fp32\|tf32\): loss after 10 iterations .*relative difference/\1/p' "$logs/compare-pytorch.txt" | tr '\n' ' ')"
 else
   note "pytorch compare" "skipped" "no torch/scipy/PIL for python3 on this host"
 fi

@@ -1,11 +1,13 @@
 // CUDA 3x3 convolution through cuDNN: algorithms found once per shape with cudnnFind*Ex and cached, one
 // shared workspace, forward with bias and ReLU fused (cudnnConvolutionBiasActivationForward) where that
-// works and is not slower, backward-data only.
+// works, agrees with the separate calls and is not slower, backward-data only.
 #include <algorithm>
 #include <vector>
 
 #include "cuda_backend.hpp"
+#include "image.hpp"
 #include "nst/error.hpp"
+#include "reduce.hpp"
 
 namespace nst::cuda {
 
@@ -42,13 +44,16 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), search_math));
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), search_math));
 
-    // Scratch tensors of this shape for the search (the Ex variants run on them; contents do not matter).
+    // Scratch tensors of this shape for the search (the Ex variants run on them) and for choose_fusion's
+    // check: noise in [-20, 20], so that a wrong fused result cannot hide behind zeros.
     const std::size_t xs = std::size_t(s.batch) * s.in_channels * s.height * s.width;
     const std::size_t ys = std::size_t(s.batch) * s.out_channels * s.height * s.width;
     DeviceBuffer<float> x(xs), y(ys), w(std::size_t(s.out_channels) * s.in_channels * 9), b(s.out_channels);
-    CHECK_CUDA(cudaMemsetAsync(x.data(), 0, x.bytes(), stream_.get()));
-    CHECK_CUDA(cudaMemsetAsync(w.data(), 0, w.bytes(), stream_.get()));
-    CHECK_CUDA(cudaMemsetAsync(b.data(), 0, b.bytes(), stream_.get()));
+    std::uint64_t seed = 1;
+    for (DeviceBuffer<float>* t : {&x, &w, &b}) {
+        CHECK_CUDA(cudaMemsetAsync(t->data(), 0, t->bytes(), stream_.get()));
+        kernels::noise_init(t->data(), t->size(), seed++, 1.0f, t->data(), stream_.get());
+    }
     std::size_t free = 0, total = 0;
     CHECK_CUDA(cudaMemGetInfo(&free, &total));
     const std::size_t limit = std::min(kFindWorkspaceLimit, free / 2);
@@ -86,8 +91,11 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
     choose_fusion(p, x.data(), w.data(), b.data(), y.data());
 }
 
-// Fused conv + bias + ReLU if cuDNN runs it for this algorithm and it is not slower than the three
-// separate calls (one project found the fused call much slower unless the math type is a tensor-op one).
+// Fused conv + bias + ReLU if cuDNN runs it for this algorithm, its output agrees with the three separate
+// calls, and it is not slower. The agreement check runs once per shape on noise, with y poisoned (NaN) before
+// the fused call: fused calls have been reported to return SUCCESS with wrong output for some algorithms, and
+// the call is made with z = y and alpha2 = 0, which must not read z. One project found the fused call much
+// slower unless the math type is a tensor-op one: hence the timing.
 void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, const float* b, float* y) {
     const float one = 1.0f, zero = 0.0f;
     cudnnHandle_t h = dnn_.get();
@@ -96,11 +104,31 @@ void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, con
                                                      p.forward_algo, conv_workspace_.data(), p.forward_workspace, &zero,
                                                      p.y.get(), y, p.bias.get(), b, relu_.get(), p.y.get(), y);
     };
+    p.fused = false;
+    std::size_t count = 0;
+    CHECK_CUDNN(cudnnGetTensorSizeInBytes(p.y.get(), &count));
+    count /= sizeof(float);
+    DeviceBuffer<float> separate(count), sums(2);
+    conv_forward_unfused(p, x, w, b, separate.data(), true);
+    CHECK_CUDA(cudaMemsetAsync(y, 0xFF, count * sizeof(float), stream_.get()));  // all-ones bits: a NaN
     const cudnnStatus_t status = fused();
     if (status != CUDNN_STATUS_SUCCESS) {
         // NOT_SUPPORTED (any sub-code) means: use the separate calls. Anything else is an error.
         if (CUDNN_STATUS_CATEGORY(status) != CUDNN_STATUS_NOT_SUPPORTED) CHECK_CUDNN(status);
-        p.fused = false;
+        p.unfused_reason = "not supported";
+        return;
+    }
+    // ‖fused − separate‖² and ‖separate‖²; a NaN anywhere fails the comparison below.
+    kernels::squared_difference_sum(y, separate.data(), count, 1.0, partials_.data(), sums.data(), stream_.get());
+    kernels::dot(separate.data(), separate.data(), count, 1.0, partials_.data(), sums.data() + 1, stream_.get());
+    float host[2] = {0.0f, 0.0f};
+    CHECK_CUDA(cudaMemcpyAsync(host, sums.data(), sizeof(host), cudaMemcpyDeviceToHost, stream_.get()));
+    CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
+    // Same algorithm and math type both ways: only the order of some additions may differ (relative L2 1e-4 in
+    // strict FP32; 3e-3 with TF32, in case the fused kernel rounds its inputs at another point).
+    const double tolerance = strict() ? 1e-8 : 1e-5;  // squared
+    if (!(double(host[0]) <= tolerance * double(host[1]))) {
+        p.unfused_reason = "disagreed with the separate calls";
         return;
     }
     auto time_ms = [&](auto&& run) {
@@ -114,11 +142,10 @@ void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, con
         CHECK_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
         return ms;
     };
-    p.fused = true;
     const float fused_ms = time_ms([&] { CHECK_CUDNN(fused()); });
-    p.fused = false;
     const float separate_ms = time_ms([&] { conv_forward_unfused(p, x, w, b, y, true); });
     p.fused = fused_ms <= separate_ms;
+    p.unfused_reason = p.fused ? "" : "slower";
 }
 
 void CudaBackend::conv_forward_unfused(const ConvPlan& p, const float* x, const float* w, const float* b, float* y,
