@@ -377,3 +377,80 @@ TEST_CASE("gpu: memory accounting sees allocations come and go", "[gpu][memory]"
     CHECK(gpu->peak_memory() >= before + (std::size_t(4) << 20));
     std::printf("%s\n", gpu->description().c_str());
 }
+
+// The production extremes: a 1024 px pass has 64 x 1024 x 1024 = 67M-element feature maps and M = 1M-pixel
+// Gram products. Index arithmetic, grid sizes and the 1 x 1 x 1 x N descriptors of cuDNN's ReLU are checked
+// there, not only at test sizes. Tolerance 1e-4: both sides accumulate a million float products (the GEMMs),
+// and an indexing error shows up as O(1).
+TEST_CASE("gpu: ops at a 1024 px pass's sizes (67M elements, 1M-pixel Grams) match the CPU", "[gpu][large]") {
+    constexpr double kLarge = 1e-4;
+    Pair p = backends();
+    const std::size_t n = std::size_t(64) * 1024 * 1024;
+    {
+        const ConvShape s{1, 3, 64, 1024, 1024};  // conv1_1
+        const auto x = random_floats(in_size(s), 131), w = random_floats(std::size_t(64) * 3 * 9, 132),
+                   b = random_floats(64, 133), dy = random_floats(out_size(s), 134);
+        check_op(p, conv_name("conv+relu", s), {x, w, b}, out_size(s),
+                 [&](Backend& be, const std::vector<Buffer>& in, float* y) {
+                     be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, true);
+                 }, kLarge);
+        check_op(p, conv_name("conv backward-data", s), {w, dy}, in_size(s),
+                 [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                     be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
+                 }, kLarge);
+    }
+    {
+        auto y = random_floats(n, 135);
+        for (float& v : y) v = std::max(v, 0.0f);
+        const auto dy = random_floats(n, 136);
+        check_op(p, "relu backward n=" + std::to_string(n), {y, dy}, n,
+                 [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                     be.relu_backward(in[0].data(), in[1].data(), dx, n);
+                 });
+        check_op(p, "reductions n=" + std::to_string(n), {y, dy}, 3,
+                 [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+                     be.squared_difference_sum(in[0].data(), in[1].data(), n, out);
+                     be.sum(in[0].data(), n, out + 1);
+                     be.dot(in[0].data(), in[1].data(), n, out + 2);
+                 });
+    }
+    for (int side : {1024, 1023})  // cuDNN (even) and libnst's 'SAME' kernels (odd)
+        for (PoolMode mode : {PoolMode::Average, PoolMode::Max}) {
+            const PoolShape s{1, 64, side, side, mode};
+            const std::size_t xs = std::size_t(64) * side * side, ys = std::size_t(64) * s.out_height() * s.out_width();
+            const auto x = random_floats(xs, 137), dy = random_floats(ys, 138);
+            const std::string tag =
+                std::string(mode == PoolMode::Max ? "max" : "avg") + " pool 64x" + std::to_string(side) + "^2";
+            check_op(p, tag + " forward", {x}, ys, [&](Backend& be, const std::vector<Buffer>& in, float* y) {
+                be.pool_forward(s, in[0].data(), y);
+            });
+            check_op(p, tag + " backward", {x, dy}, xs, [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                Buffer y = be.allocate(ys);
+                be.pool_forward(s, in[0].data(), y.data());
+                be.pool_backward(s, in[0].data(), y.data(), in[1].data(), dx);
+                be.synchronize();
+            });
+        }
+    const int C = 64;
+    const std::int64_t M = 1024 * 1024;  // relu1_1 at 1024 px
+    const auto F = random_floats(std::size_t(C) * M, 139);
+    std::vector<float> A(std::size_t(C) * C);
+    {
+        Buffer F2 = put(*p.cpu, random_floats(std::size_t(C) * M, 140)), G = p.cpu->allocate(A.size());
+        p.cpu->gram(F2.data(), C, M, G.data());
+        A = get(*p.cpu, G);  // a symmetric target, as a style image's Gram is
+    }
+    for (GramMethod method : {GramMethod::Gemm, GramMethod::Syrk}) {
+        Pair q = backends(Precision::Fp32, method);
+        const std::string tag = std::string(method == GramMethod::Syrk ? "syrk" : "gemm") + " 64x1048576";
+        check_op(q, tag + " gram", {F}, std::size_t(C) * C, [&](Backend& be, const std::vector<Buffer>& in, float* G) {
+            be.gram(in[0].data(), C, M, G);
+        }, kLarge);
+        check_op(q, tag + " style grad", {F, A}, std::size_t(C) * M,
+                 [&](Backend& be, const std::vector<Buffer>& in, float* dF) {
+                     Buffer scratch = poisoned(be, std::size_t(C) * C), loss = poisoned(be, 1);
+                     be.style_loss(in[0].data(), C, M, in[1].data(), scratch.data(), 100.0f, loss.data(), dF, false);
+                     be.synchronize();
+                 }, kLarge);
+    }
+}
