@@ -104,6 +104,24 @@ void check_op(Pair& p, const std::string& name, const std::vector<std::vector<fl
     CHECK(bit_identical(gpu1, gpu2));
 }
 
+// Pooling forward, and backward after a forward, on seeded inputs (seed, seed + 1).
+void check_pool(Pair& p, const PoolShape& s, std::uint64_t seed) {
+    const std::size_t xs = std::size_t(s.batch) * s.channels * s.height * s.width,
+                      ys = std::size_t(s.batch) * s.channels * s.out_height() * s.out_width();
+    const auto x = random_floats(xs, seed), dy = random_floats(ys, seed + 1);
+    const std::string tag = std::string(s.mode == PoolMode::Max ? "max" : "avg") + " pool " +
+                            std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width);
+    check_op(p, tag + " forward", {x}, ys, [&](Backend& be, const std::vector<Buffer>& in, float* y) {
+        be.pool_forward(s, in[0].data(), y);
+    });
+    check_op(p, tag + " backward", {x, dy}, xs, [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
+        Buffer y = be.allocate(ys);
+        be.pool_forward(s, in[0].data(), y.data());
+        be.pool_backward(s, in[0].data(), y.data(), in[1].data(), dx);
+        be.synchronize();
+    });
+}
+
 }  // namespace
 
 TEST_CASE("gpu: conv forward (cuDNN, fused bias+ReLU where chosen) matches the CPU", "[gpu][conv]") {
@@ -175,20 +193,7 @@ TEST_CASE("gpu: pooling, cuDNN at even sizes and libnst's kernels at odd ones, m
     for (PoolMode mode : {PoolMode::Average, PoolMode::Max})
         for (auto [c, h, w] : {std::tuple{3, 32, 48}, std::tuple{1, 5, 7}, std::tuple{8, 9, 10}, std::tuple{2, 1, 1},
                                std::tuple{64, 75, 100}}) {
-            const PoolShape s{1, c, h, w, mode};
-            const std::size_t xs = std::size_t(c) * h * w, ys = std::size_t(c) * s.out_height() * s.out_width();
-            const auto x = random_floats(xs, 111), dy = random_floats(ys, 112);
-            const std::string tag = std::string(mode == PoolMode::Max ? "max" : "avg") + " pool " + std::to_string(c) +
-                                    "x" + std::to_string(h) + "x" + std::to_string(w);
-            check_op(p, tag + " forward", {x}, ys, [&](Backend& be, const std::vector<Buffer>& in, float* y) {
-                be.pool_forward(s, in[0].data(), y);
-            });
-            check_op(p, tag + " backward", {x, dy}, xs, [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                Buffer y = be.allocate(ys);
-                be.pool_forward(s, in[0].data(), y.data());
-                be.pool_backward(s, in[0].data(), y.data(), in[1].data(), dx);
-                be.synchronize();
-            });
+            check_pool(p, PoolShape{1, c, h, w, mode}, 111);
         }
 }
 
@@ -416,20 +421,7 @@ TEST_CASE("gpu: ops at a 1024 px pass's sizes (67M elements, 1M-pixel Grams) mat
     }
     for (int side : {1024, 1023})  // cuDNN (even) and libnst's 'SAME' kernels (odd)
         for (PoolMode mode : {PoolMode::Average, PoolMode::Max}) {
-            const PoolShape s{1, 64, side, side, mode};
-            const std::size_t xs = std::size_t(64) * side * side, ys = std::size_t(64) * s.out_height() * s.out_width();
-            const auto x = random_floats(xs, 137), dy = random_floats(ys, 138);
-            const std::string tag =
-                std::string(mode == PoolMode::Max ? "max" : "avg") + " pool 64x" + std::to_string(side) + "^2";
-            check_op(p, tag + " forward", {x}, ys, [&](Backend& be, const std::vector<Buffer>& in, float* y) {
-                be.pool_forward(s, in[0].data(), y);
-            });
-            check_op(p, tag + " backward", {x, dy}, xs, [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                Buffer y = be.allocate(ys);
-                be.pool_forward(s, in[0].data(), y.data());
-                be.pool_backward(s, in[0].data(), y.data(), in[1].data(), dx);
-                be.synchronize();
-            });
+            check_pool(p, PoolShape{1, 64, side, side, mode}, 137);
         }
     const int C = 64;
     const std::int64_t M = 1024 * 1024;  // relu1_1 at 1024 px
