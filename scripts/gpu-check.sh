@@ -56,8 +56,9 @@ echo "== gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ), budget $budget s"
   echo "nvcc: $( (command -v nvcc || ls /usr/local/cuda/bin/nvcc) 2>/dev/null | head -n 1) $( (nvcc --version || /usr/local/cuda/bin/nvcc --version) 2>/dev/null | grep -m1 -o 'release [0-9.]*')"
   echo "cmake: $(cmake --version 2>/dev/null | head -n 1); ninja $(ninja --version 2>/dev/null); $(g++ --version 2>/dev/null | head -n 1)"
   echo "python3: $(python3 -c 'import sys, torch; print(sys.version.split()[0], "torch", torch.__version__, "cudnn", torch.backends.cudnn.version())' 2>&1 | tail -n 1)"
-  echo "libcudnn.so.9: $(find / -xdev -name 'libcudnn.so.9*' 2>/dev/null | head -n 3 | tr '\n' ' ')"
-  echo "libcublas.so.13: $(find / -xdev -name 'libcublas.so.13*' 2>/dev/null | head -n 3 | tr '\n' ' ')"
+  for lib in libcudnn.so.9 libcublas.so.13; do
+    echo "$lib: $(timeout 30 find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o -name "$lib*" -print 2>/dev/null | head -n 4 | tr '\n' ' ')"
+  done
   echo "compute-sanitizer: $(command -v compute-sanitizer || echo none)"
 } >"$logs/host.txt" 2>&1
 cat "$logs/host.txt"
@@ -128,6 +129,8 @@ if [ -z "$run" ]; then
   fi
 fi
 cat "$logs/version.txt"
+note "versions" "-" "$(grep -E '^(cuDNN|cuBLAS|CUDA runtime)' "$logs/version.txt" | tr '\n' ';' | sed 's/;$//')"
+note "libraries" "-" "$(grep -m1 '^nst-run:' "$logs/version.txt" | sed 's/^nst-run: //')"
 export NST_RUN_QUIET=1
 pack
 
