@@ -90,6 +90,7 @@ void register_ops(nst::Device device, const char* prefix, int input_px) {
                 Buffer x = random_buffer(b, std::size_t(c.in) * s.height * s.width),
                        w = random_buffer(b, std::size_t(c.out) * c.in * 9), bias = random_buffer(b, std::size_t(c.out)),
                        y = b.allocate(std::size_t(c.out) * s.height * s.width);
+                st.SetLabel(b.describe_conv(s));
                 time_op(
                     st, b, [&] { b.conv_forward(s, x.data(), w.data(), bias.data(), y.data(), true); }, flop, true);
             })

@@ -310,3 +310,12 @@ TEST_CASE("cpu noise initialisation is the notebook's blend, seeded", "[ops][ima
         CHECK(blended[i] == static_cast<float>(double(0.7f) * noise + (1.0 - double(0.7f)) * content[i]));
     }
 }
+
+TEST_CASE("cpu describe_conv names the method and the GEMM it runs", "[ops][conv]") {
+    auto b = cpu();
+    CHECK(b->describe_conv(ConvShape{1, 3, 64, 32, 16}) ==
+          "im2col + OpenBLAS SGEMM (64 x 27 x 512), backward-data SGEMM + col2im");
+    // 128 x 9 x 300 floats per image row: 24 rows fit the 8 M-float column budget, 13 chunks cover 300.
+    CHECK(b->describe_conv(ConvShape{1, 128, 2, 300, 300}) ==
+          "im2col + OpenBLAS SGEMM (2 x 1152 x 7200, 13 row chunks), backward-data SGEMM + col2im");
+}

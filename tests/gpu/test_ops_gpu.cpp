@@ -11,7 +11,6 @@
 
 #include "../support/backend_io.hpp"
 #include "../support/reference_ops.hpp"
-#include "cuda/cuda_backend.hpp"
 #include "nst/backend.hpp"
 
 using namespace nst;
@@ -137,12 +136,8 @@ TEST_CASE("gpu: conv forward (cuDNN, fused bias+ReLU where chosen) matches the C
                      });
         }
     // Which path ran: the fused call only where it agreed with the separate calls on noise (y poisoned).
-    for (const ConvShape& s : kShapes) {
-        const cuda::ConvPlan& plan = dynamic_cast<cuda::CudaBackend&>(*p.gpu).conv_plan(s);
-        std::printf("%-58s forward algo %d, backward-data algo %d, fused %s\n", conv_name("plan", s).c_str(),
-                    int(plan.forward_algo), int(plan.backward_algo),
-                    plan.fused ? "yes" : (std::string("no: ") + plan.unfused_reason).c_str());
-    }
+    for (const ConvShape& s : kShapes)
+        std::printf("%-32s %s\n", conv_name("plan", s).c_str(), p.gpu->describe_conv(s).c_str());
 }
 
 TEST_CASE("gpu: conv backward-data matches the CPU", "[gpu][conv]") {

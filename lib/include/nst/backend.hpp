@@ -140,6 +140,10 @@ public:
     // Chooses and caches the algorithms for this shape and sizes the one shared workspace. Calling it for
     // every shape before a loop means the loop never allocates; an unprepared shape is prepared on first use.
     virtual void prepare_conv(const ConvShape& shape) = 0;
+    // How this backend runs a convolution of this shape, in one line (prepares it first): CUDA names the cuDNN
+    // algorithms and math types chosen, the workspace and whether bias and ReLU are fused (and if not, why);
+    // the CPU names its method. For nst-bench's labels and diagnostics.
+    virtual std::string describe_conv(const ConvShape& shape) = 0;
     // y = relu(conv(x, w) + b) (relu optional). w: out x in x 3 x 3 (KCRS); b: out.
     virtual void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                               bool relu) = 0;

@@ -30,6 +30,7 @@ public:
     void flush_cache() override;
 
     void prepare_conv(const ConvShape& shape) override;
+    std::string describe_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;

@@ -86,6 +86,15 @@ void CpuBackend::prepare_conv(const ConvShape& shape) {
     workspace(static_cast<std::size_t>(conv_chunk(shape) * shape.width * shape.in_channels * 9));
 }
 
+std::string CpuBackend::describe_conv(const ConvShape& s) {
+    prepare_conv(s);
+    const std::int64_t rows = conv_chunk(s);
+    const std::int64_t chunks = (s.height + rows - 1) / rows;
+    return "im2col + OpenBLAS SGEMM (" + std::to_string(s.out_channels) + " x " + std::to_string(s.in_channels * 9) +
+           " x " + std::to_string(rows * s.width) + (chunks > 1 ? ", " + std::to_string(chunks) + " row chunks" : "") +
+           "), backward-data SGEMM + col2im";
+}
+
 void CpuBackend::conv_forward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, bool relu) {
     check_shape(s);
     const std::int64_t pixels = static_cast<std::int64_t>(s.height) * s.width;

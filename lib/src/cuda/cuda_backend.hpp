@@ -20,6 +20,8 @@ struct ConvPlan {
     ConvolutionDescriptor forward_conv, backward_conv;  // each carries the math type of its algorithm
     cudnnConvolutionFwdAlgo_t forward_algo{};
     cudnnConvolutionBwdDataAlgo_t backward_algo{};
+    cudnnMathType_t forward_math = CUDNN_FMA_MATH;  // as set on forward_conv / backward_conv
+    cudnnMathType_t backward_math = CUDNN_FMA_MATH;
     std::size_t forward_workspace = 0;
     std::size_t backward_workspace = 0;
     bool fused = false;  // cudnnConvolutionBiasActivationForward works here, agreed and was not slower
@@ -54,6 +56,7 @@ public:
     void flush_cache() override;
 
     void prepare_conv(const ConvShape& shape) override;
+    std::string describe_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;

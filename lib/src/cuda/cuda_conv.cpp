@@ -16,6 +16,46 @@ namespace {
 // Find may use at most this much workspace (and at most half the free memory).
 constexpr std::size_t kFindWorkspaceLimit = std::size_t(1) << 30;
 
+const char* forward_algo_name(cudnnConvolutionFwdAlgo_t a) {
+    switch (a) {
+        case CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM: return "IMPLICIT_GEMM";
+        case CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM: return "IMPLICIT_PRECOMP_GEMM";
+        case CUDNN_CONVOLUTION_FWD_ALGO_GEMM: return "GEMM";
+        case CUDNN_CONVOLUTION_FWD_ALGO_DIRECT: return "DIRECT";
+        case CUDNN_CONVOLUTION_FWD_ALGO_FFT: return "FFT";
+        case CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING: return "FFT_TILING";
+        case CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD: return "WINOGRAD";
+        case CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED: return "WINOGRAD_NONFUSED";
+        default: return "?";
+    }
+}
+
+const char* backward_algo_name(cudnnConvolutionBwdDataAlgo_t a) {
+    switch (a) {
+        case CUDNN_CONVOLUTION_BWD_DATA_ALGO_0: return "ALGO_0";
+        case CUDNN_CONVOLUTION_BWD_DATA_ALGO_1: return "ALGO_1";
+        case CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT: return "FFT";
+        case CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING: return "FFT_TILING";
+        case CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD: return "WINOGRAD";
+        case CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED: return "WINOGRAD_NONFUSED";
+        default: return "?";
+    }
+}
+
+const char* math_name(cudnnMathType_t m) {
+    switch (m) {
+        case CUDNN_DEFAULT_MATH: return "default math";
+        case CUDNN_TENSOR_OP_MATH: return "tensor-op math";
+        case CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: return "tensor-op math with conversion";
+        case CUDNN_FMA_MATH: return "FMA math";
+        default: return "? math";
+    }
+}
+
+std::string kib(std::size_t bytes) {
+    return std::to_string((bytes + 1023) / 1024) + " KiB";
+}
+
 std::string shape_text(const ConvShape& s) {
     return std::to_string(s.batch) + "x" + std::to_string(s.in_channels) + "x" + std::to_string(s.height) + "x" +
            std::to_string(s.width) + " -> " + std::to_string(s.out_channels) + " channels";
@@ -72,7 +112,8 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
                         " forward algorithm for the convolution " + shape_text(s));
         p.forward_algo = f->algo;
         p.forward_workspace = f->memory;
-        if (!strict()) CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), f->mathType));
+        p.forward_math = strict() ? search_math : f->mathType;
+        CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), p.forward_math));
 
         CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &max_count));
         std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bwd(static_cast<std::size_t>(max_count));
@@ -85,7 +126,8 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
                         " backward-data algorithm for the convolution " + shape_text(s));
         p.backward_algo = d->algo;
         p.backward_workspace = d->memory;
-        if (!strict()) CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), d->mathType));
+        p.backward_math = strict() ? search_math : d->mathType;
+        CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), p.backward_math));
     }  // the search workspace is freed before the shared one grows
     ensure(conv_workspace_, std::max(p.forward_workspace, p.backward_workspace));
     choose_fusion(p, x.data(), w.data(), b.data(), y.data());
@@ -177,6 +219,15 @@ const ConvPlan& CudaBackend::conv_plan(const ConvShape& s) {
 
 void CudaBackend::prepare_conv(const ConvShape& shape) {
     conv_plan(shape);
+}
+
+std::string CudaBackend::describe_conv(const ConvShape& shape) {
+    const ConvPlan& p = conv_plan(shape);
+    return std::string("forward ") + forward_algo_name(p.forward_algo) + " (" + math_name(p.forward_math) + ", " +
+           kib(p.forward_workspace) + "), bias+ReLU " +
+           (p.fused ? std::string("fused") : std::string("separate: fused ") + p.unfused_reason) +
+           "; backward-data " + backward_algo_name(p.backward_algo) + " (" + math_name(p.backward_math) + ", " +
+           kib(p.backward_workspace) + ")";
 }
 
 void CudaBackend::conv_forward(const ConvShape& s, const float* x, const float* w, const float* b, float* y,
