@@ -94,3 +94,28 @@ TEST_CASE("gpu: L-BFGS, blended styles, style scale and init style match the CPU
         CHECK(worst < (variant == 0 ? 1e-3 : 1e-4));
     }
 }
+
+TEST_CASE("gpu: a TF32 transfer stays within 1e-2 of the CPU's strict FP32 losses for 10 iterations",
+          "[gpu][transfer][tf32]") {
+    // TF32 keeps 10 mantissa bits: convolutions and Gram matrices are ~1e-3 relative off, the squared losses
+    // about twice that; 1e-2 leaves room for 10 steps of drift and still catches a wrong kernel (O(1)).
+    const VggWeights w = random_vgg19(1, "relu5_1", 8);
+    TransferOptions o;
+    o.iterations = 10;
+    BackendOptions tf32;
+    tf32.precision = Precision::Tf32;
+    auto cpu = make_cpu_backend();
+    auto gpu = make_cuda_backend(tf32);
+    Image ci, gi;
+    const auto c = run(*cpu, w, o, &ci);
+    const auto g = run(*gpu, w, o, &gi);
+    REQUIRE(c.size() == g.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        const double rel = std::abs(double(g[i].total) - c[i].total) / std::abs(double(c[i].total));
+        worst = std::max(worst, rel);
+        std::printf("tf32 it %2zu  cpu %.9g  gpu %.9g  rel %.2e\n", i, double(c[i].total), double(g[i].total), rel);
+    }
+    INFO("worst relative difference " << worst);
+    CHECK(worst < 1e-2);
+}
