@@ -134,15 +134,52 @@ note "libraries" "-" "$(grep -m1 '^nst-run:' "$logs/version.txt" | sed 's/^nst-r
 export NST_RUN_QUIET=1
 pack
 
-# ---- every GPU test (ops against the CPU, end-to-end agreement) ----
-echo "== GPU tests ($(elapsed) s so far)"
-t=$(slice 160 200)
-timeout "$t" "$run" "$B/bin/nst_gpu_tests" --durations yes >"$logs/gpu-tests.log" 2>&1
-rc=$?
-grep -E "^(gpu|test cases|All tests)|FAILED|rel |worst" "$logs/gpu-tests.log" | tail -n 60
-counts=$(grep -E "^(test cases|All tests passed|SKIPPED)" "$logs/gpu-tests.log" | tail -n 1)
-if [ $rc -eq 0 ]; then status=ok; elif [ $rc -eq 77 ]; then status=skipped; elif timed_out $rc; then status=timeout; else status="rc=$rc"; fi
-note "gpu tests" "$status" "${counts:-no summary (after $t s)}"
+# ---- every GPU test (ops against the CPU, end-to-end agreement), one process each ----
+# One process per test case, so that a crash or a hang in one still leaves the others' results; the
+# 67M-element test runs last (the slowest, and the others say more per second).
+echo "== GPU tests, one process each ($(elapsed) s so far)"
+: >"$logs/gpu-tests.log"
+"$run" "$B/bin/nst_gpu_tests" --list-test-names-only 2>/dev/null | grep '^gpu:' >"$logs/gpu-test-names.txt"
+{ grep -v '1024 px pass' "$logs/gpu-test-names.txt"; grep '1024 px pass' "$logs/gpu-test-names.txt"; } >"$logs/gpu-test-order.txt"
+gpu_deadline=$(($(elapsed) + $(slice 170 190)))
+passed=0 failed=0 crashed=0 hung=0 skipped=0 notrun=0
+bad=()
+while IFS= read -r name; do
+  left=$((gpu_deadline - $(elapsed)))
+  if [ "$left" -lt 5 ]; then
+    notrun=$((notrun + 1))
+    echo "=== not run (no time left): $name" >>"$logs/gpu-tests.log"
+    continue
+  fi
+  spec=$(sed 's/[],[~"\\]/\\&/g' <<<"$name")  # Catch2's test-spec characters escaped
+  echo "=== $name" >>"$logs/gpu-tests.log"
+  if [ "$("$run" "$B/bin/nst_gpu_tests" --list-test-names-only "$spec" 2>/dev/null | grep -c '^gpu:')" -ne 1 ]; then
+    failed=$((failed + 1))
+    bad+=("$name (its test spec does not select exactly it)")
+    echo "spec-mismatch $name"
+    continue
+  fi
+  timeout "$left" "$run" "$B/bin/nst_gpu_tests" --durations yes "$spec" >>"$logs/gpu-tests.log" 2>&1
+  rc=$?
+  echo "=== rc=$rc: $name" >>"$logs/gpu-tests.log"
+  case $rc in
+    0) passed=$((passed + 1)); r=passed ;;
+    77) skipped=$((skipped + 1)); r=skipped ;;
+    124 | 137) hung=$((hung + 1)); r="timeout"; bad+=("$name (timeout)") ;;
+    *) if [ "$rc" -gt 128 ]; then crashed=$((crashed + 1)); r="crash($rc)"; else failed=$((failed + 1)); r=FAILED; fi
+       bad+=("$name ($r)") ;;
+  esac
+  printf '%-9s %s\n' "$r" "$name"
+done <"$logs/gpu-test-order.txt"
+grep -E "FAILED|^(conv|relu|reductions|avg pool|max pool|gemm|syrk|plan) .* rel |^plan " "$logs/gpu-tests.log" | tail -n 40
+total=$(wc -l <"$logs/gpu-test-order.txt")
+counts="$passed passed, $failed failed, $crashed crashed, $hung timed out, $skipped skipped, $notrun not run, of $total"
+status=ok
+[ $((failed + crashed + hung + notrun)) -gt 0 ] && status=FAILED
+[ "$skipped" -eq "$total" ] && status=skipped
+[ "$total" -eq 0 ] && status="no tests" && counts="--list-test-names-only gave none"
+note "gpu tests" "$status" "$counts"
+[ ${#bad[@]} -gt 0 ] && note "gpu tests failing" "-" "$(printf '%s; ' "${bad[@]:0:4}")"
 # worst PATTERN: the largest "rel X" at the end of the transfer tests' per-iteration lines that match PATTERN.
 worst() { awk -v pat="$1" '$0 ~ pat && $(NF-1) == "rel" { if ($NF + 0 > w) w = $NF + 0; n++ } END { if (n) printf "%.2e over %d lines", w, n }' "$logs/gpu-tests.log"; }
 note "gpu vs cpu transfer" "-" "worst relative loss difference: fp32 adam $(worst '^(avg|max|adam/scale/style) ') (< 1e-4), lbfgs $(worst '^lbfgs ') (< 1e-3), tf32 $(worst '^tf32 ') (< 1e-2)"
