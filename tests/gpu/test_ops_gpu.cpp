@@ -73,6 +73,11 @@ const ConvShape kShapes[] = {
     {2, 16, 32, 17, 9},    // batch 2
     {1, 64, 128, 24, 32},  // VGG-like block boundary
     {1, 1, 8, 5, 3},       // one input channel
+    // VGG-19's own channel counts, where cuDNN's search may pick FFT or Winograd algorithms (other rounding
+    // than the CPU's direct sums): conv1_2 at 128 px, conv3_x at 256 px, conv4_2 at 256 px / conv5_1 at 512.
+    {1, 64, 64, 128, 128},
+    {1, 256, 256, 64, 64},
+    {1, 512, 512, 32, 32},
 };
 
 std::size_t in_size(const ConvShape& s) {
@@ -154,15 +159,25 @@ TEST_CASE("gpu: conv backward-data matches the CPU", "[gpu][conv]") {
 
 TEST_CASE("gpu: TF32 convolutions stay within 5e-3 of strict FP32 on the CPU", "[gpu][conv][tf32]") {
     Pair p = backends(Precision::Tf32);
-    const ConvShape s{1, 64, 128, 24, 32};
-    const auto x = random_floats(in_size(s), 106), w = random_floats(std::size_t(128) * 64 * 9, 107),
-               b = random_floats(128, 108);
-    check_op(
-        p, conv_name("tf32 conv+relu", s), {x, w, b}, out_size(s),
-        [&](Backend& be, const std::vector<Buffer>& in, float* y) {
-            be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, true);
-        },
-        5e-3);
+    for (const ConvShape& s : {ConvShape{1, 64, 128, 24, 32}, ConvShape{1, 512, 512, 32, 32}}) {
+        const auto x = random_floats(in_size(s), 106),
+                   w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 107),
+                   b = random_floats(std::size_t(s.out_channels), 108),
+                   dy = random_floats(out_size(s), 109);
+        check_op(
+            p, conv_name("tf32 conv+relu", s), {x, w, b}, out_size(s),
+            [&](Backend& be, const std::vector<Buffer>& in, float* y) {
+                be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, true);
+            },
+            5e-3);
+        check_op(
+            p, conv_name("tf32 conv backward-data", s), {w, dy}, in_size(s),
+            [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
+            },
+            5e-3);
+        std::printf("%-32s %s\n", conv_name("tf32 plan", s).c_str(), p.gpu->describe_conv(s).c_str());
+    }
 }
 
 TEST_CASE("gpu: ReLU backward (cuDNN) matches the CPU, in place too", "[gpu][relu]") {
