@@ -108,6 +108,34 @@ void check_op(Pair& p, const std::string& name, const std::vector<std::vector<fl
     CHECK(bit_identical(gpu1, gpu2));
 }
 
+// The ops checked in more than one test case, as check_op takes them.
+// Inputs {x, w, b}: y = conv(x) + b, ReLU optional.
+Op conv_forward_op(const ConvShape& s, bool relu) {
+    return [s, relu](Backend& be, const std::vector<Buffer>& in, float* y) {
+        be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, relu);
+    };
+}
+// Inputs {w, dy}: dx.
+Op conv_backward_op(const ConvShape& s) {
+    return [s](Backend& be, const std::vector<Buffer>& in, float* dx) {
+        be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
+    };
+}
+// Inputs {y, dy}: dx.
+Op relu_backward_op(std::size_t n) {
+    return [n](Backend& be, const std::vector<Buffer>& in, float* dx) {
+        be.relu_backward(in[0].data(), in[1].data(), dx, n);
+    };
+}
+// Inputs {a, b}: Σ(a−b)², Σa, Σab.
+Op reductions_op(std::size_t n) {
+    return [n](Backend& be, const std::vector<Buffer>& in, float* out) {
+        be.squared_difference_sum(in[0].data(), in[1].data(), n, out);
+        be.sum(in[0].data(), n, out + 1);
+        be.dot(in[0].data(), in[1].data(), n, out + 2);
+    };
+}
+
 // Pooling forward, and backward after a forward, on seeded inputs (seed, seed + 1).
 void check_pool(Pair& p, const PoolShape& s, std::uint64_t seed) {
     const std::size_t xs = std::size_t(s.batch) * s.channels * s.height * s.width,
@@ -135,10 +163,7 @@ TEST_CASE("gpu: conv forward (cuDNN, fused bias+ReLU where chosen) matches the C
             const auto x = random_floats(in_size(s), 101),
                        w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 102),
                        b = random_floats(std::size_t(s.out_channels), 103);
-            check_op(p, conv_name(relu ? "conv+relu" : "conv", s), {x, w, b}, out_size(s),
-                     [&](Backend& be, const std::vector<Buffer>& in, float* y) {
-                         be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, relu);
-                     });
+            check_op(p, conv_name(relu ? "conv+relu" : "conv", s), {x, w, b}, out_size(s), conv_forward_op(s, relu));
         }
     // Which path ran: the fused call only where it agreed with the separate calls on noise (y poisoned).
     for (const ConvShape& s : kShapes)
@@ -150,10 +175,7 @@ TEST_CASE("gpu: conv backward-data matches the CPU", "[gpu][conv]") {
     for (const ConvShape& s : kShapes) {
         const auto w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 104),
                    dy = random_floats(out_size(s), 105);
-        check_op(p, conv_name("conv backward-data", s), {w, dy}, in_size(s),
-                 [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                     be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
-                 });
+        check_op(p, conv_name("conv backward-data", s), {w, dy}, in_size(s), conv_backward_op(s));
     }
 }
 
@@ -164,18 +186,8 @@ TEST_CASE("gpu: TF32 convolutions stay within 5e-3 of strict FP32 on the CPU", "
                    w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 107),
                    b = random_floats(std::size_t(s.out_channels), 108),
                    dy = random_floats(out_size(s), 109);
-        check_op(
-            p, conv_name("tf32 conv+relu", s), {x, w, b}, out_size(s),
-            [&](Backend& be, const std::vector<Buffer>& in, float* y) {
-                be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, true);
-            },
-            5e-3);
-        check_op(
-            p, conv_name("tf32 conv backward-data", s), {w, dy}, in_size(s),
-            [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
-            },
-            5e-3);
+        check_op(p, conv_name("tf32 conv+relu", s), {x, w, b}, out_size(s), conv_forward_op(s, true), 5e-3);
+        check_op(p, conv_name("tf32 conv backward-data", s), {w, dy}, in_size(s), conv_backward_op(s), 5e-3);
         std::printf("%-32s %s\n", conv_name("tf32 plan", s).c_str(), p.gpu->describe_conv(s).c_str());
     }
 }
@@ -186,10 +198,7 @@ TEST_CASE("gpu: ReLU backward (cuDNN) matches the CPU, in place too", "[gpu][rel
         auto y = random_floats(n, 109);
         for (float& v : y) v = std::max(v, 0.0f);
         const auto dy = random_floats(n, 110);
-        check_op(p, "relu backward n=" + std::to_string(n), {y, dy}, n,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                     be.relu_backward(in[0].data(), in[1].data(), dx, n);
-                 });
+        check_op(p, "relu backward n=" + std::to_string(n), {y, dy}, n, relu_backward_op(n));
         check_op(p, "relu backward in place n=" + std::to_string(n), {y, dy}, n,
                  [&](Backend& be, const std::vector<Buffer>& in, float* out) {
                      be.relu_backward(in[0].data(), in[1].data(), in[1].data(), n);
@@ -293,12 +302,7 @@ TEST_CASE("gpu: deterministic reductions match the CPU's double sums", "[gpu][re
     Pair p = backends();
     for (std::size_t n : {std::size_t(1), std::size_t(255), std::size_t(65537), std::size_t(3000017)}) {
         const auto a = random_floats(n, 120), b = random_floats(n, 121);
-        check_op(p, "reductions n=" + std::to_string(n), {a, b}, 3,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* out) {
-                     be.squared_difference_sum(in[0].data(), in[1].data(), n, out);
-                     be.sum(in[0].data(), n, out + 1);
-                     be.dot(in[0].data(), in[1].data(), n, out + 2);
-                 });
+        check_op(p, "reductions n=" + std::to_string(n), {a, b}, 3, reductions_op(n));
     }
 }
 
@@ -405,34 +409,18 @@ TEST_CASE("gpu: ops at a 1024 px pass's sizes (67M elements, 1M-pixel Grams) mat
         const ConvShape s{1, 3, 64, 1024, 1024};  // conv1_1
         const auto x = random_floats(in_size(s), 131), w = random_floats(std::size_t(64) * 3 * 9, 132),
                    b = random_floats(64, 133), dy = random_floats(out_size(s), 134);
-        check_op(p, conv_name("conv+relu", s), {x, w, b}, out_size(s),
-                 [&](Backend& be, const std::vector<Buffer>& in, float* y) {
-                     be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, true);
-                 }, kLarge);
-        check_op(p, conv_name("conv backward-data", s), {w, dy}, in_size(s),
-                 [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                     be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
-                 }, kLarge);
+        check_op(p, conv_name("conv+relu", s), {x, w, b}, out_size(s), conv_forward_op(s, true), kLarge);
+        check_op(p, conv_name("conv backward-data", s), {w, dy}, in_size(s), conv_backward_op(s), kLarge);
     }
     {
         auto y = random_floats(n, 135);
         for (float& v : y) v = std::max(v, 0.0f);
         const auto dy = random_floats(n, 136);
-        check_op(p, "relu backward n=" + std::to_string(n), {y, dy}, n,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
-                     be.relu_backward(in[0].data(), in[1].data(), dx, n);
-                 });
-        check_op(p, "reductions n=" + std::to_string(n), {y, dy}, 3,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* out) {
-                     be.squared_difference_sum(in[0].data(), in[1].data(), n, out);
-                     be.sum(in[0].data(), n, out + 1);
-                     be.dot(in[0].data(), in[1].data(), n, out + 2);
-                 });
+        check_op(p, "relu backward n=" + std::to_string(n), {y, dy}, n, relu_backward_op(n));
+        check_op(p, "reductions n=" + std::to_string(n), {y, dy}, 3, reductions_op(n));
     }
     for (int side : {1024, 1023})  // cuDNN (even) and libnst's 'SAME' kernels (odd)
-        for (PoolMode mode : {PoolMode::Average, PoolMode::Max}) {
-            check_pool(p, PoolShape{1, 64, side, side, mode}, 137);
-        }
+        for (PoolMode mode : {PoolMode::Average, PoolMode::Max}) check_pool(p, PoolShape{1, 64, side, side, mode}, 137);
     const int C = 64;
     const std::int64_t M = 1024 * 1024;  // relu1_1 at 1024 px
     const auto F = random_floats(std::size_t(C) * M, 139);

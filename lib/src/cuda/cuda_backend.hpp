@@ -102,7 +102,8 @@ private:
     using PoolKey = std::tuple<int, int, int, int, int>;
     bool strict() const noexcept { return options().precision == Precision::Fp32; }
     void choose_algorithms(const ConvShape& s, ConvPlan& plan);
-    void choose_fusion(ConvPlan& plan, const float* x, const float* w, const float* b, float* y);
+    // y: `count` floats, overwritten.
+    void choose_fusion(ConvPlan& plan, const float* x, const float* w, const float* b, float* y, std::size_t count);
     void conv_forward_unfused(const ConvPlan& plan, const float* x, const float* w, const float* b, float* y,
                               bool relu);
     const PoolPlan& pool_plan(const PoolShape& s);

@@ -7,7 +7,6 @@
 #include "cuda_backend.hpp"
 #include "image.hpp"
 #include "nst/error.hpp"
-#include "reduce.hpp"
 
 namespace nst::cuda {
 
@@ -61,17 +60,20 @@ std::string shape_text(const ConvShape& s) {
            std::to_string(s.width) + " -> " + std::to_string(s.out_channels) + " channels";
 }
 
-// Strict FP32 refuses tensor-op results (TF32); both refuse non-deterministic ones and oversized workspaces.
+// The fastest usable search result: strict FP32 refuses tensor-op results (TF32); both refuse
+// non-deterministic ones and oversized workspaces. `what` ("forward", "backward-data") names it in the error.
 template <class Perf>
-const Perf* pick(const std::vector<Perf>& results, int count, bool strict, std::size_t limit) {
+const Perf& pick(const std::vector<Perf>& results, int count, bool strict, std::size_t limit, const char* what,
+                 const ConvShape& s) {
     for (int i = 0; i < count; ++i) {  // cuDNN sorts the results by time
         const Perf& r = results[static_cast<std::size_t>(i)];
         if (r.status != CUDNN_STATUS_SUCCESS || r.determinism != CUDNN_DETERMINISTIC || r.memory > limit) continue;
         if (strict && (r.mathType == CUDNN_TENSOR_OP_MATH || r.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION))
             continue;
-        return &r;
+        return r;
     }
-    return nullptr;
+    throw Error("cuDNN offers no deterministic" + std::string(strict ? " FP32 " : " ") + what +
+                " algorithm for the convolution " + shape_text(s));
 }
 
 }  // namespace
@@ -106,13 +108,10 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
         CHECK_CUDNN(cudnnFindConvolutionForwardAlgorithmEx(h, p.x.get(), x.data(), p.w.get(), w.data(),
                                                            p.forward_conv.get(), p.y.get(), y.data(), max_count, &count,
                                                            fwd.data(), search.data(), limit));
-        const auto* f = pick(fwd, count, strict(), limit);
-        if (f == nullptr)
-            throw Error("cuDNN offers no deterministic" + std::string(strict() ? " FP32" : "") +
-                        " forward algorithm for the convolution " + shape_text(s));
-        p.forward_algo = f->algo;
-        p.forward_workspace = f->memory;
-        p.forward_math = strict() ? search_math : f->mathType;
+        const auto& f = pick(fwd, count, strict(), limit, "forward", s);
+        p.forward_algo = f.algo;
+        p.forward_workspace = f.memory;
+        p.forward_math = strict() ? search_math : f.mathType;
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), p.forward_math));
 
         CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &max_count));
@@ -120,17 +119,14 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
         CHECK_CUDNN(cudnnFindConvolutionBackwardDataAlgorithmEx(h, p.w.get(), w.data(), p.y.get(), y.data(),
                                                                 p.backward_conv.get(), p.x.get(), x.data(), max_count,
                                                                 &count, bwd.data(), search.data(), limit));
-        const auto* d = pick(bwd, count, strict(), limit);
-        if (d == nullptr)
-            throw Error("cuDNN offers no deterministic" + std::string(strict() ? " FP32" : "") +
-                        " backward-data algorithm for the convolution " + shape_text(s));
-        p.backward_algo = d->algo;
-        p.backward_workspace = d->memory;
-        p.backward_math = strict() ? search_math : d->mathType;
+        const auto& d = pick(bwd, count, strict(), limit, "backward-data", s);
+        p.backward_algo = d.algo;
+        p.backward_workspace = d.memory;
+        p.backward_math = strict() ? search_math : d.mathType;
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), p.backward_math));
     }  // the search workspace is freed before the shared one grows
     ensure(conv_workspace_, std::max(p.forward_workspace, p.backward_workspace));
-    choose_fusion(p, x.data(), w.data(), b.data(), y.data());
+    choose_fusion(p, x.data(), w.data(), b.data(), y.data(), ys);
 }
 
 // Fused conv + bias + ReLU if cuDNN runs it for this algorithm, its output agrees with the three separate
@@ -138,7 +134,8 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
 // the fused call: fused calls have been reported to return SUCCESS with wrong output for some algorithms, and
 // the call is made with z = y and alpha2 = 0, which must not read z. One project found the fused call much
 // slower unless the math type is a tensor-op one: hence the timing.
-void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, const float* b, float* y) {
+void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, const float* b, float* y,
+                                std::size_t count) {
     const float one = 1.0f, zero = 0.0f;
     cudnnHandle_t h = dnn_.get();
     auto fused = [&] {
@@ -147,9 +144,6 @@ void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, con
                                                      p.y.get(), y, p.bias.get(), b, relu_.get(), p.y.get(), y);
     };
     p.fused = false;
-    std::size_t count = 0;
-    CHECK_CUDNN(cudnnGetTensorSizeInBytes(p.y.get(), &count));
-    count /= sizeof(float);
     DeviceBuffer<float> separate(count), sums(2);
     conv_forward_unfused(p, x, w, b, separate.data(), true);
     CHECK_CUDA(cudaMemsetAsync(y, 0xFF, count * sizeof(float), stream_.get()));  // all-ones bits: a NaN
@@ -161,11 +155,10 @@ void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, con
         return;
     }
     // ‖fused − separate‖² and ‖separate‖²; a NaN anywhere fails the comparison below.
-    kernels::squared_difference_sum(y, separate.data(), count, 1.0, partials_.data(), sums.data(), stream_.get());
-    kernels::dot(separate.data(), separate.data(), count, 1.0, partials_.data(), sums.data() + 1, stream_.get());
+    squared_difference_sum(y, separate.data(), count, sums.data());
+    dot(separate.data(), separate.data(), count, sums.data() + 1);
     float host[2] = {0.0f, 0.0f};
-    CHECK_CUDA(cudaMemcpyAsync(host, sums.data(), sizeof(host), cudaMemcpyDeviceToHost, stream_.get()));
-    CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
+    download(sums.data(), host, 2);
     // Same algorithm and math type both ways: only the order of some additions may differ (relative L2 1e-4 in
     // strict FP32; 3e-3 with TF32, in case the fused kernel rounds its inputs at another point).
     const double tolerance = strict() ? 1e-8 : 1e-5;  // squared
@@ -173,19 +166,15 @@ void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, con
         p.unfused_reason = "disagreed with the separate calls";
         return;
     }
-    auto time_ms = [&](auto&& run) {
-        Event start = make_event(), stop = make_event();
-        run();  // warm-up
-        CHECK_CUDA(cudaEventRecord(start.get(), stream_.get()));
-        for (int i = 0; i < 3; ++i) run();
-        CHECK_CUDA(cudaEventRecord(stop.get(), stream_.get()));
-        CHECK_CUDA(cudaEventSynchronize(stop.get()));
-        float ms = 0.0f;
-        CHECK_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
-        return ms;
+    // A warm-up, then three runs timed with CUDA events (time_ms).
+    auto three_runs_ms = [&](const std::function<void()>& run) {
+        run();
+        return time_ms([&] {
+            for (int i = 0; i < 3; ++i) run();
+        });
     };
-    const float fused_ms = time_ms([&] { CHECK_CUDNN(fused()); });
-    const float separate_ms = time_ms([&] { conv_forward_unfused(p, x, w, b, y, true); });
+    const double fused_ms = three_runs_ms([&] { CHECK_CUDNN(fused()); });
+    const double separate_ms = three_runs_ms([&] { conv_forward_unfused(p, x, w, b, y, true); });
     p.fused = fused_ms <= separate_ms;
     p.unfused_reason = p.fused ? "" : "slower";
 }
