@@ -1,76 +1,45 @@
-#include "cuda_check.hpp"
-#include "launch.hpp"
-#include "pool.hpp"
+// The CUDA backend's 2x2/stride-2 pooling: cuDNN when both sizes are even (no padding then, so cuDNN's
+// floored output equals TensorFlow's 'SAME' one), libnst's kernels (pool.cuh) when a size is odd.
+#include "cuda/cuda_backend.hpp"
+#include "pool.cuh"
 
-namespace nst::kernels {
+namespace nst::cuda {
 
-namespace {
+const PoolPlan& CudaBackend::pool_plan(const PoolShape& s) {
+    const PoolKey key{s.batch, s.channels, s.height, s.width, static_cast<int>(s.mode)};
+    auto it = pool_plans_.find(key);
+    if (it != pool_plans_.end()) return it->second;
+    PoolPlan p;
+    p.x = make_tensor_descriptor(s.batch, s.channels, s.height, s.width);
+    p.y = make_tensor_descriptor(s.batch, s.channels, s.out_height(), s.out_width());
+    // Deterministic max pooling; the average excludes padding (there is none at even sizes).
+    p.pool = make_pooling_descriptor(
+        s.mode == PoolMode::Max ? CUDNN_POOLING_MAX_DETERMINISTIC : CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING, 2, 0,
+        2);
+    return pool_plans_.emplace(key, std::move(p)).first->second;
+}
 
-// One thread per output: reads its (up to) 2x2 window.
-__global__ void pool_forward_kernel(const float* x, std::size_t planes, int H, int W, bool is_max, float* y) {
-    const int OH = (H + 1) / 2, OW = (W + 1) / 2;
-    const std::size_t n = planes * OH * OW;
-    for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < n;
-         k += std::size_t(gridDim.x) * blockDim.x) {
-        const std::size_t p = k / (static_cast<std::size_t>(OH) * OW);
-        const int i = static_cast<int>((k / OW) % OH), j = static_cast<int>(k % OW);
-        const float* xp = x + p * H * W;
-        const int h1 = min(2 * i + 2, H), w1 = min(2 * j + 2, W);
-        float acc = is_max ? xp[static_cast<std::size_t>(2 * i) * W + 2 * j] : 0.0f;
-        for (int h = 2 * i; h < h1; ++h)
-            for (int w = 2 * j; w < w1; ++w) {
-                const float v = xp[static_cast<std::size_t>(h) * W + w];
-                acc = is_max ? fmaxf(acc, v) : acc + v;
-            }
-        if (!is_max) acc /= static_cast<float>((h1 - 2 * i) * (w1 - 2 * j));
-        y[k] = acc;
+void CudaBackend::pool_forward(const PoolShape& s, const float* x, float* y) {
+    const std::size_t planes = std::size_t(s.batch) * s.channels;
+    if (s.height % 2 != 0 || s.width % 2 != 0) {
+        kernels::same_pool_forward(x, planes, s.height, s.width, s.mode == PoolMode::Max, y, stream_.get());
+        return;
     }
+    const PoolPlan& p = pool_plan(s);
+    const float one = 1.0f, zero = 0.0f;
+    CHECK_CUDNN(cudnnPoolingForward(dnn_.get(), p.pool.get(), &one, p.x.get(), x, &zero, p.y.get(), y));
 }
 
-// One thread per input (gather): each input belongs to exactly one window, so no atomics are needed.
-__global__ void pool_backward_kernel(const float* x, const float* y, const float* dy, std::size_t planes, int H, int W,
-                                     bool is_max, float* dx) {
-    const int OH = (H + 1) / 2, OW = (W + 1) / 2;
-    const std::size_t n = planes * H * W;
-    for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < n;
-         k += std::size_t(gridDim.x) * blockDim.x) {
-        const std::size_t p = k / (static_cast<std::size_t>(H) * W);
-        const int h = static_cast<int>((k / W) % H), w = static_cast<int>(k % W);
-        const int i = h / 2, j = w / 2;
-        const std::size_t o = p * OH * OW + static_cast<std::size_t>(i) * OW + j;
-        const int h1 = min(2 * i + 2, H), w1 = min(2 * j + 2, W);
-        if (!is_max) {
-            dx[k] = dy[o] / static_cast<float>((h1 - 2 * i) * (w1 - 2 * j));
-            continue;
-        }
-        // Is (h, w) the first element of its window equal to the maximum?
-        const float* xp = x + p * H * W;
-        const float m = y[o];
-        int first = -1;
-        for (int hh = 2 * i; hh < h1 && first < 0; ++hh)
-            for (int ww = 2 * j; ww < w1 && first < 0; ++ww)
-                if (xp[static_cast<std::size_t>(hh) * W + ww] == m) first = hh * W + ww;
-        dx[k] = first == h * W + w ? dy[o] : 0.0f;
+void CudaBackend::pool_backward(const PoolShape& s, const float* x, const float* y, const float* dy, float* dx) {
+    const std::size_t planes = std::size_t(s.batch) * s.channels;
+    if (s.height % 2 != 0 || s.width % 2 != 0) {
+        kernels::same_pool_backward(x, y, dy, planes, s.height, s.width, s.mode == PoolMode::Max, dx, stream_.get());
+        return;
     }
+    const PoolPlan& p = pool_plan(s);
+    const float one = 1.0f, zero = 0.0f;
+    CHECK_CUDNN(cudnnPoolingBackward(dnn_.get(), p.pool.get(), &one, p.y.get(), y, p.y.get(), dy, p.x.get(), x, &zero,
+                                     p.x.get(), dx));
 }
 
-}  // namespace
-
-void same_pool_forward(const float* x, std::size_t planes, int height, int width, bool is_max, float* y,
-                       cudaStream_t stream) {
-    const std::size_t n = planes * ((height + 1) / 2) * ((width + 1) / 2);
-    if (n == 0) return;
-    pool_forward_kernel<<<elementwise_blocks(n), kElementwiseThreads, 0, stream>>>(x, planes, height, width, is_max, y);
-    CHECK_LAUNCH();
-}
-
-void same_pool_backward(const float* x, const float* y, const float* dy, std::size_t planes, int height, int width,
-                        bool is_max, float* dx, cudaStream_t stream) {
-    const std::size_t n = planes * height * width;
-    if (n == 0) return;
-    pool_backward_kernel<<<elementwise_blocks(n), kElementwiseThreads, 0, stream>>>(x, y, dy, planes, height, width,
-                                                                                    is_max, dx);
-    CHECK_LAUNCH();
-}
-
-}  // namespace nst::kernels
+}  // namespace nst::cuda

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <string>
 
-#include "counter_rng.hpp"
+#include "shared/counter_rng.hpp"
 #include "nst/error.hpp"
 #include "nst/weights.hpp"
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "nst/atomic_file.hpp"
-#include "counter_rng.hpp"
+#include "shared/counter_rng.hpp"
 #include "matio_util.hpp"
 #include "nst/error.hpp"
 #include "nst/weights.hpp"

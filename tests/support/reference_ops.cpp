@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "counter_rng.hpp"
+#include "shared/counter_rng.hpp"
 
 namespace nst::test {
 

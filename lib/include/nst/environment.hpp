@@ -19,6 +19,7 @@ struct GpuInfo {
 struct Environment {
     std::string nst_version;
     std::string build_type;
+    bool cuda_built = true;  // false: a CPU-only build, and every CUDA field below stays empty
     std::string cuda_architectures;
     int cuda_runtime_version = 0;  // 13000 = 13.0
     int cuda_driver_version = 0;   // 0: no CUDA driver

@@ -1,5 +1,9 @@
 // The CPU backend: plainly correct, parallel with OpenMP, convolutions as im2col + OpenBLAS SGEMM.
 // Reductions accumulate in double in a fixed order (independent of the thread count).
+//
+// cpu_backend.cpp holds construction, memory and timing; each op's members are in <op>.cpp beside it, the
+// same stems as kernels/<op>.cu: conv, relu, pool, gram (Gram matrices and the style loss), content_loss,
+// tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image.
 #pragma once
 
 #include <memory>
@@ -29,18 +33,21 @@ public:
     double time_ms(const std::function<void()>& work) override;
     void flush_cache() override;
 
+    // conv.cpp
     void prepare_conv(const ConvShape& shape) override;
     std::string describe_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
 
+    // relu.cpp, pool.cpp
     void prepare_pool(const PoolShape&) override {}
     void prepare_relu(std::size_t) override {}
     void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
     void pool_forward(const PoolShape& shape, const float* x, float* y) override;
     void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
 
+    // gram.cpp, content_loss.cpp, tv_loss.cpp
     void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
     void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch, float weight,
                     float* loss, float* dF, bool accumulate) override;
@@ -49,10 +56,12 @@ public:
     void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                  float* dx) override;
 
+    // reduce.cpp
     void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) override;
     void sum(const float* a, std::size_t count, float* out) override;
     void dot(const float* a, const float* b, std::size_t count, float* out) override;
 
+    // vector.cpp, adam.cpp
     void axpy(float alpha, const float* x, float* y, std::size_t count) override;
     void scale(float alpha, float* x, std::size_t count) override;
     void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) override;
@@ -62,6 +71,7 @@ public:
     void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                    const AdamParams& params) override;
 
+    // image.cpp
     void image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean_rgb[3],
                          float* x) override;
     void tensor_to_image(const float* x, int height, int width, const float mean_rgb[3],
@@ -71,7 +81,7 @@ public:
     int threads() const noexcept { return threads_; }
 
 private:
-    // Image rows per im2col + GEMM chunk (cpu_conv.cpp).
+    // Image rows per im2col + GEMM chunk (conv.cpp).
     std::int64_t conv_chunk(const ConvShape& shape) const;
     float* workspace(std::size_t count);
 

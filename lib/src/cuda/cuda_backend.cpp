@@ -1,17 +1,10 @@
-// CUDA backend: construction, memory, reductions, vector ops, Adam and image ops. Convolution, pooling and
-// the losses are in cuda_conv.cpp, cuda_pool.cpp and cuda_loss.cpp.
+// CUDA backend: construction, memory, the stream and timing. The ops are in kernels/<op>.cu.
 #include "cuda_backend.hpp"
 
 #include <algorithm>
-#include <cmath>
 
-#include "../adam_schedule.hpp"
-#include "adam.hpp"
-#include "image.hpp"
 #include "nst/environment.hpp"
 #include "nst/error.hpp"
-#include "reduce.hpp"
-#include "vector_ops.hpp"
 
 namespace nst::cuda {
 
@@ -44,8 +37,7 @@ CudaBackend::CudaBackend(const BackendOptions& options) : Backend(options), memo
     CHECK_CUBLAS(cublasSetWorkspace(blas_.get(), blas_workspace_.data(), blas_workspace_.bytes()));
     CHECK_CUBLAS(cublasSetMathMode(blas_.get(), strict() ? CUBLAS_DEFAULT_MATH : CUBLAS_TF32_TENSOR_OP_MATH));
     relu_ = make_relu_descriptor();
-    partials_ = DeviceBuffer<double>(kernels::kReduceBlocks);
-    memory_->add(partials_.bytes());
+    prepare_reductions();
 }
 
 CudaBackend::~CudaBackend() {
@@ -91,10 +83,6 @@ void CudaBackend::download(const float* src, float* host, std::size_t count) {
     CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
 }
 
-void CudaBackend::fill(float* dst, std::size_t count, float value) {
-    kernels::fill(dst, count, value, stream_.get());
-}
-
 void CudaBackend::copy(const float* src, float* dst, std::size_t count) {
     if (count > 0)
         CHECK_CUDA(cudaMemcpyAsync(dst, src, count * sizeof(float), cudaMemcpyDeviceToDevice, stream_.get()));
@@ -128,73 +116,6 @@ void CudaBackend::flush_cache() {
 
 void CudaBackend::synchronize() {
     CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
-}
-
-// ---- reductions ----
-
-void CudaBackend::squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) {
-    kernels::squared_difference_sum(a, b, count, 1.0, partials_.data(), out, stream_.get());
-}
-
-void CudaBackend::sum(const float* a, std::size_t count, float* out) {
-    kernels::sum(a, count, 1.0, partials_.data(), out, stream_.get());
-}
-
-void CudaBackend::dot(const float* a, const float* b, std::size_t count, float* out) {
-    kernels::dot(a, b, count, 1.0, partials_.data(), out, stream_.get());
-}
-
-// ---- vector ops and Adam ----
-
-void CudaBackend::axpy(float alpha, const float* x, float* y, std::size_t count) {
-    kernels::axpy(alpha, x, y, count, stream_.get());
-}
-
-void CudaBackend::scale(float alpha, float* x, std::size_t count) {
-    kernels::scale(alpha, x, count, stream_.get());
-}
-
-void CudaBackend::axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) {
-    kernels::axpy_scalar(sign, alpha, x, y, count, stream_.get());
-}
-
-void CudaBackend::scale_scalar(const float* alpha, float* x, std::size_t count) {
-    kernels::scale_scalar(alpha, x, count, stream_.get());
-}
-
-void CudaBackend::scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) {
-    kernels::scalar_ratio(num, den, min_den, fallback, out, stream_.get());
-}
-
-void CudaBackend::scalar_subtract(const float* a, const float* b, float* out) {
-    kernels::scalar_subtract(a, b, out, stream_.get());
-}
-
-void CudaBackend::adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
-                            const AdamParams& p) {
-    const auto [lr_t, inv_sqrt_c2] = adam_step_scalars(p, step);
-    kernels::adam_step(x, g, m, v, count, lr_t, inv_sqrt_c2, p.beta1, p.beta2, p.eps, stream_.get());
-}
-
-// ---- images ----
-
-void CudaBackend::image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean[3], float* x) {
-    const std::size_t bytes = static_cast<std::size_t>(height) * width * 3;
-    ensure(image_scratch_, bytes);
-    CHECK_CUDA(cudaMemcpyAsync(image_scratch_.data(), host_rgb, bytes, cudaMemcpyHostToDevice, stream_.get()));
-    kernels::image_to_tensor(image_scratch_.data(), height, width, mean[0], mean[1], mean[2], x, stream_.get());
-}
-
-void CudaBackend::tensor_to_image(const float* x, int height, int width, const float mean[3], std::uint8_t* host_rgb) {
-    const std::size_t bytes = static_cast<std::size_t>(height) * width * 3;
-    ensure(image_scratch_, bytes);
-    kernels::tensor_to_image(x, height, width, mean[0], mean[1], mean[2], image_scratch_.data(), stream_.get());
-    CHECK_CUDA(cudaMemcpyAsync(host_rgb, image_scratch_.data(), bytes, cudaMemcpyDeviceToHost, stream_.get()));
-    CHECK_CUDA(cudaStreamSynchronize(stream_.get()));
-}
-
-void CudaBackend::noise_init(const float* content, std::size_t count, std::uint64_t seed, float ratio, float* out) {
-    kernels::noise_init(content, count, seed, ratio, out, stream_.get());
 }
 
 }  // namespace nst::cuda

@@ -1,6 +1,11 @@
 // The CUDA backend: cuDNN for convolution, ReLU and pooling; cuBLAS for Gram matrices and the style
-// gradient; libnst's kernels (kernels/) for reductions, losses, Adam and image ops. Everything runs on one
+// gradient; libnst's kernels for reductions, losses, Adam and image ops. Everything runs on one
 // non-blocking stream; only download() and synchronize() wait for it.
+//
+// This folder holds what is not an op: construction, memory, the stream, timing and the plans' types
+// (cuda_backend.cpp). Each op's members live with its kernels in kernels/<op>.cu: conv, relu, pool, gram
+// (Gram matrices and the style loss), content_loss, tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's
+// device scalars), adam, image.
 #pragma once
 
 #include <map>
@@ -55,18 +60,21 @@ public:
     double time_ms(const std::function<void()>& work) override;
     void flush_cache() override;
 
+    // kernels/conv.cu
     void prepare_conv(const ConvShape& shape) override;
     std::string describe_conv(const ConvShape& shape) override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
 
+    // kernels/relu.cu, kernels/pool.cu
     void prepare_pool(const PoolShape& shape) override { pool_plan(shape); }
     void prepare_relu(std::size_t count) override { flat_descriptor(count); }
     void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
     void pool_forward(const PoolShape& shape, const float* x, float* y) override;
     void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
 
+    // kernels/gram.cu, kernels/content_loss.cu, kernels/tv_loss.cu
     void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
     void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch, float weight,
                     float* loss, float* dF, bool accumulate) override;
@@ -75,10 +83,12 @@ public:
     void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                  float* dx) override;
 
+    // kernels/reduce.cu
     void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) override;
     void sum(const float* a, std::size_t count, float* out) override;
     void dot(const float* a, const float* b, std::size_t count, float* out) override;
 
+    // kernels/vector.cu, kernels/adam.cu
     void axpy(float alpha, const float* x, float* y, std::size_t count) override;
     void scale(float alpha, float* x, std::size_t count) override;
     void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) override;
@@ -88,6 +98,7 @@ public:
     void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                    const AdamParams& params) override;
 
+    // kernels/image.cu
     void image_to_tensor(const std::uint8_t* host_rgb, int height, int width, const float mean_rgb[3],
                          float* x) override;
     void tensor_to_image(const float* x, int height, int width, const float mean_rgb[3],
@@ -107,6 +118,7 @@ private:
     void conv_forward_unfused(const ConvPlan& plan, const float* x, const float* w, const float* b, float* y,
                               bool relu);
     const PoolPlan& pool_plan(const PoolShape& s);
+    void prepare_reductions();  // allocates partials_ (kernels/reduce.cu)
     cudnnTensorDescriptor_t flat_descriptor(std::size_t count);
     // Grows an internal buffer (counted in memory_in_use) to at least `bytes`.
     void ensure(DeviceBuffer<unsigned char>& buffer, std::size_t bytes);

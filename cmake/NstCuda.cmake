@@ -1,0 +1,35 @@
+# Decides whether libnst builds its CUDA backend: NST_WITH_CUDA. Left unset, it is ON when nvcc, the CUDA
+# toolkit (12 or newer) and cuDNN 9 are found, and OFF otherwise with one message saying what is missing;
+# -DNST_WITH_CUDA=ON makes each of them required, -DNST_WITH_CUDA=OFF builds the CPU backend alone without
+# looking. With it ON, this enables the CUDA language and provides CUDA::cudart, CUDA::cublas, CUDNN::cudnn.
+if(NOT DEFINED NST_WITH_CUDA)
+  include(CheckLanguage)
+  check_language(CUDA)
+  set(_nst_cuda_missing "")
+  if(NOT CMAKE_CUDA_COMPILER)
+    set(_nst_cuda_missing "no CUDA compiler (nvcc on PATH, CUDACXX or /usr/local/cuda/bin)")
+  else()
+    find_package(CUDAToolkit 12.0 QUIET)
+    find_package(CUDNN 9.0 QUIET)
+    if(NOT CUDAToolkit_FOUND)
+      set(_nst_cuda_missing "no CUDA toolkit 12 or newer")
+    elseif(NOT CUDNN_FOUND)
+      set(_nst_cuda_missing "no cuDNN 9 (set CUDNN_ROOT if it is elsewhere)")
+    endif()
+  endif()
+  if(_nst_cuda_missing)
+    set(NST_WITH_CUDA OFF CACHE BOOL "Build the CUDA backend (cuDNN, cuBLAS and libnst's kernels)")
+    message(STATUS "libnst: building the CPU backend alone: ${_nst_cuda_missing} found "
+                   "(-DNST_WITH_CUDA=ON makes CUDA required)")
+  else()
+    set(NST_WITH_CUDA ON CACHE BOOL "Build the CUDA backend (cuDNN, cuBLAS and libnst's kernels)")
+  endif()
+endif()
+
+if(NST_WITH_CUDA)
+  enable_language(CUDA)
+  set(CMAKE_CUDA_STANDARD 17)
+  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  find_package(CUDAToolkit 12.0 REQUIRED)
+  find_package(CUDNN 9.0 REQUIRED)
+endif()

@@ -1,0 +1,68 @@
+// Entry point of the test executable. Test cases tagged [gpu] need a usable CUDA device; without one:
+//   - a run that selects only [gpu] cases (what ctest does: one process per case) exits kSkipReturnCode,
+//     which ctest reports as Skipped (SKIP_RETURN_CODE), never as Passed;
+//   - a run that selects both kinds runs the others and says how many GPU cases it left out.
+// Listing tests (what catch_discover_tests does at build time) works without a device.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gpu_skip.hpp"
+#include "nst/device.hpp"
+
+namespace {
+
+bool is_gpu_case(const Catch::TestCase& test) {
+    for (const std::string& tag : test.getTestCaseInfo().lcaseTags)
+        if (tag == "gpu") return true;
+    return false;
+}
+
+// A test spec that selects exactly this name: Catch2's special characters escaped with a backslash.
+std::string exact_name(const std::string& name) {
+    std::string spec;
+    for (char c : name) {
+        if (c == '\\' || c == ',' || c == '[' || c == ']' || c == '"' || c == '*' || c == '~') spec += '\\';
+        spec += c;
+    }
+    return spec;
+}
+
+bool listing(const Catch::ConfigData& c) {
+    return c.listTests || c.listTestNamesOnly || c.listTags || c.listReporters || c.showHelp;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    Catch::Session session;
+    if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
+    if (listing(session.configData())) return session.run();
+    std::string why;
+    if (nst::cuda_device_usable(&why)) return session.run();
+
+    std::vector<std::string> others;
+    std::size_t gpu_cases = 0;
+    for (const Catch::TestCase& test : Catch::filterTests(Catch::getAllTestCasesSorted(session.config()),
+                                                          session.config().testSpec(), session.config())) {
+        if (is_gpu_case(test))
+            ++gpu_cases;
+        else
+            others.push_back(exact_name(test.name));
+    }
+    if (gpu_cases == 0) return session.run();
+    if (others.empty()) {
+        std::printf("SKIPPED: no usable CUDA device (%s)\n", why.c_str());
+        return nst::test::kSkipReturnCode;
+    }
+    std::printf("note: %zu [gpu] test cases not run: no usable CUDA device (%s)\n", gpu_cases, why.c_str());
+    std::string spec;
+    for (const std::string& name : others) spec += (spec.empty() ? "" : ",") + name;
+    Catch::ConfigData data = session.configData();
+    data.testsOrTags = {spec};
+    session.useConfigData(data);
+    return session.run();
+}
