@@ -12,8 +12,9 @@
 #include "nst/environment.hpp"
 #include "nst/error.hpp"
 
-// The subcommands.
+// The subcommands, and the flag that sets each libnst option (for option errors).
 #include "commands.hpp"
+#include "transfer_flags.hpp"
 
 namespace {
 
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const nst::OptionError& e) {  // libnst's wording, with the flag's name for the option
+        std::fprintf(stderr, "nst: error: %s\n",
+                     nst::option_message(nst::app::flag_for_option(e.option()), e.detail()).c_str());
+        return 1;
     } catch (const nst::Error& e) {
         std::fprintf(stderr, "nst: error: %s\n", e.what());
         return 1;

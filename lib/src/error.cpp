@@ -21,4 +21,11 @@ Error::Error(std::string statement, std::string file, int line, const std::strin
       line_(line),
       message_(message) {}
 
+std::string option_message(const std::string& option, const std::string& detail) {
+    return option + (!detail.empty() && detail[0] == ':' ? "" : " ") + detail;
+}
+
+OptionError::OptionError(std::string option, std::string detail)
+    : Error(option_message(option, detail)), option_(std::move(option)), detail_(std::move(detail)) {}
+
 }  // namespace nst

@@ -144,7 +144,9 @@ mat::Var classes(std::size_t count, const char* name = nullptr) {
 
 }  // namespace
 
-void write_vgg19_mat(const std::string& path, const VggWeights& weights, const MatWriteOptions& options) {
+namespace {
+
+void check_writable(const std::string& path, const VggWeights& weights, const MatWriteOptions& options) {
     std::size_t conv_count = 0;
     for (const Vgg19Layer& spec : vgg19_layers()) conv_count += spec.kind == LayerKind::Conv;
     if (weights.convs.size() != conv_count)
@@ -153,9 +155,12 @@ void write_vgg19_mat(const std::string& path, const VggWeights& weights, const M
     if (options.fc_channel_divisor < 1 || 4096 % options.fc_channel_divisor != 0)
         throw Error("cannot write '" + path + "': fc channel divisor " + std::to_string(options.fc_channel_divisor) +
                     " must divide 4096");
-    const LayerWriter w{options.layout};
+}
 
-    // conv1_1 ... pool5 (0..36), then fc6 relu6 fc7 relu7 fc8 prob (37..42).
+// conv1_1 ... pool5 (0..36), then fc6 relu6 fc7 relu7 fc8 prob (37..42).
+std::vector<mat::Var> layer_vars(const std::string& path, const VggWeights& weights, const MatWriteOptions& options,
+                                 std::size_t class_count) {
+    const LayerWriter w{options.layout};
     std::vector<mat::Var> layers;
     std::size_t conv_index = 0;
     for (const Vgg19Layer& spec : vgg19_layers()) {
@@ -174,8 +179,6 @@ void write_vgg19_mat(const std::string& path, const VggWeights& weights, const M
     }
     const auto c5 = static_cast<std::size_t>(weights.convs.back().out_channels);
     const std::size_t hidden = 4096 / static_cast<std::size_t>(options.fc_channel_divisor);
-    const std::size_t class_count =
-        std::max<std::size_t>(1, 1000 / static_cast<std::size_t>(options.fc_channel_divisor));
     const std::uint64_t seed = options.fc_seed;
     layers.push_back(w.conv("fc6", singles(fc_values(49 * c5 * hidden, seed, 6), {7, 7, c5, hidden}),
                             fc_values(hidden, seed, 60), 7, c5, hidden, 0));
@@ -186,13 +189,13 @@ void write_vgg19_mat(const std::string& path, const VggWeights& weights, const M
     layers.push_back(w.conv("fc8", singles(fc_values(hidden * class_count, seed, 8), {1, 1, hidden, class_count}),
                             fc_values(class_count, seed, 80), 1, hidden, class_count, 0));
     layers.push_back(w.softmax("prob"));
+    return layers;
+}
 
-    const std::size_t layer_count = layers.size();
-    mat::Var layers_var = cell(std::move(layers), 1, layer_count, "layers");
+// The variables beside `layers`: `meta` (new layout) or `classes` and `normalization` (old layout).
+void add_metadata(std::vector<mat::Var>& top, const VggWeights& weights, const MatWriteOptions& options,
+                  std::size_t class_count) {
     const std::vector<float> mean(weights.mean_rgb.begin(), weights.mean_rgb.end());
-
-    std::vector<mat::Var> top;
-    top.push_back(std::move(layers_var));
     if (options.layout == MatLayout::New) {
         mat::Var normalization =
             structure({"imageSize", "averageImage", "keepAspect", "border", "cropSize", "interpolation"},
@@ -201,31 +204,49 @@ void write_vgg19_mat(const std::string& path, const VggWeights& weights, const M
         mat::Var inputs = structure({"name", "size"}, vars(text("input"), row({224, 224, 3, 10})));
         top.push_back(structure({"inputs", "classes", "normalization"},
                                 vars(std::move(inputs), classes(class_count), std::move(normalization)), "meta"));
-    } else {
-        top.push_back(classes(class_count, "classes"));
-        // beta16 stored a 224x224x3 average image; the loader averages it. A +-0.5 checkerboard around the
-        // mean pixel averages back to it exactly, and shows that the loader really averages.
-        std::vector<float> image(224 * 224 * 3);
-        for (std::size_t c = 0; c < 3; ++c)
-            for (std::size_t i = 0; i < 224 * 224; ++i) image[c * 224 * 224 + i] = mean[c] + ((i % 2) ? 0.5f : -0.5f);
-        top.push_back(structure({"averageImage", "keepAspect", "border", "imageSize", "interpolation"},
-                                vars(singles(std::move(image), {224, 224, 3}), logical(false), row({32, 32}),
-                                     row({224, 224, 3}), text("bilinear")),
-                                "normalization"));
+        return;
     }
+    top.push_back(classes(class_count, "classes"));
+    // beta16 stored a 224x224x3 average image; the loader averages it. A +-0.5 checkerboard around the mean
+    // pixel averages back to it exactly, and shows that the loader really averages.
+    std::vector<float> image(224 * 224 * 3);
+    for (std::size_t c = 0; c < 3; ++c)
+        for (std::size_t i = 0; i < 224 * 224; ++i) image[c * 224 * 224 + i] = mean[c] + ((i % 2) ? 0.5f : -0.5f);
+    top.push_back(structure({"averageImage", "keepAspect", "border", "imageSize", "interpolation"},
+                            vars(singles(std::move(image), {224, 224, 3}), logical(false), row({32, 32}),
+                                 row({224, 224, 3}), text("bilinear")),
+                            "normalization"));
+}
+
+// Writes the variables to a temporary file in the chosen container, then renames it to `path`.
+void write_file(const std::string& path, const std::vector<mat::Var>& top, MatContainer container) {
     mat::capture_matio_messages();
     AtomicFile out(path);
-    const bool v73 = options.container == MatContainer::V73;
+    const bool v73 = container == MatContainer::V73;
     mat::File file(Mat_CreateVer(out.temp_path().c_str(), nullptr, v73 ? MAT_FT_MAT73 : MAT_FT_MAT5));
     if (!file) throw Error("cannot write '" + path + "': matio could not create the file " + mat::take_matio_message());
     const matio_compression compression =
-        options.container == MatContainer::V5Uncompressed ? MAT_COMPRESSION_NONE : MAT_COMPRESSION_ZLIB;
+        container == MatContainer::V5Uncompressed ? MAT_COMPRESSION_NONE : MAT_COMPRESSION_ZLIB;
     for (const mat::Var& v : top)
         if (Mat_VarWrite(file.get(), v.get(), compression) != 0)
             throw Error("cannot write '" + path + "': matio failed writing '" + v->name + "' " +
                         mat::take_matio_message());
     file.reset();  // Mat_Close flushes
     out.commit();
+}
+
+}  // namespace
+
+void write_vgg19_mat(const std::string& path, const VggWeights& weights, const MatWriteOptions& options) {
+    check_writable(path, weights, options);
+    const std::size_t class_count =
+        std::max<std::size_t>(1, 1000 / static_cast<std::size_t>(options.fc_channel_divisor));
+    std::vector<mat::Var> layers = layer_vars(path, weights, options, class_count);
+    const std::size_t layer_count = layers.size();
+    std::vector<mat::Var> top;
+    top.push_back(cell(std::move(layers), 1, layer_count, "layers"));
+    add_metadata(top, weights, options, class_count);
+    write_file(path, top, options.container);
 }
 
 }  // namespace nst

@@ -251,10 +251,10 @@ TEST_CASE("bad feature options are refused", "[features][errors]") {
     const Image c = content_picture(16, 16), s = style_picture(16, 16);
     TransferOptions o = small(OptimizerKind::Lbfgs);
     o.lbfgs.history = 0;
-    CHECK_THROWS_WITH(StyleTransfer(*b, w, c, s, o), "L-BFGS history 0 (must be 1 to 1000)");
+    CHECK_THROWS_WITH(StyleTransfer(*b, w, c, s, o), "lbfgs.history 0 (must be 1 to 1000)");
     o = small(OptimizerKind::Adam);
     o.style_scale = -1;
-    CHECK_THROWS_WITH(StyleTransfer(*b, w, c, s, o), Catch::StartsWith("style scale -1"));
+    CHECK_THROWS_WITH(StyleTransfer(*b, w, c, s, o), Catch::StartsWith("style_scale -1 (must be 0 to 16"));
     o = small(OptimizerKind::Adam);
     CHECK_THROWS_WITH(StyleTransfer(*b, w, c, std::vector<StyleImage>{{s, -1.0f}}, o),
                       Catch::StartsWith("style blend weight -1"));

@@ -102,6 +102,7 @@ TEST_CASE("gpu: a TF32 transfer stays within 1e-2 of the CPU's strict FP32 losse
     const VggWeights w = random_vgg19(1, "relu5_1", 8);
     TransferOptions o;
     o.iterations = 10;
+    o.init = InitKind::Noise;
     BackendOptions tf32;
     tf32.precision = Precision::Tf32;
     auto cpu = make_cpu_backend();

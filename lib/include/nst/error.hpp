@@ -26,4 +26,23 @@ private:
     std::string message_;
 };
 
+// A TransferOptions field (or another named option of libnst's) with a value it refuses. option() is the
+// field's name as written in C++ ("iterations", "style_weight", "lbfgs.history"), detail() the rest of the
+// message ("-5 (must be >= 0)", ": unknown VGG-19 layer 'relu9_1' ..."), and what() the two together, so
+// that a program with its own option names (the nst app's flags) can put those in front of detail().
+class OptionError : public Error {
+public:
+    OptionError(std::string option, std::string detail);
+
+    const std::string& option() const noexcept { return option_; }
+    const std::string& detail() const noexcept { return detail_; }
+
+private:
+    std::string option_;
+    std::string detail_;
+};
+
+// "<option> <detail>", or "<option><detail>" when the detail starts with ':'.
+std::string option_message(const std::string& option, const std::string& detail);
+
 }  // namespace nst

@@ -1,0 +1,82 @@
+// What every nst-bench benchmark shares: the backends, seeded inputs, the timed loop, and VGG-19's shapes.
+// Benchmarks are named <backend>/<op>/<shape>[/<variant>], the op being its file stem (kernels/<op>.cu,
+// lib/src/cpu/<op>.cpp, ops/<op>.cpp here), so --benchmark_filter=/gram/ finds everything about Gram.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "nst/backend.hpp"
+#include "nst/device.hpp"
+
+namespace nst::bench {
+
+// One backend per device, precision and Gram method, created on first use and kept for the whole run.
+Backend& backend(Device device, Precision precision = Precision::Fp32, GramMethod gram = GramMethod::Gemm);
+
+// n floats of deterministic values in [-1, 1) on the backend.
+Buffer random_buffer(Backend& b, std::size_t n);
+
+// What a benchmark's work is counted in: FLOP (compute-bound ops) or bytes moved (memory-bound ones).
+enum class Work { Flop, Bytes };
+
+// Times `op` once per benchmark iteration with the backend's clock (CUDA events or the wall clock), after a
+// warm-up run, with the caches flushed before each timed run; reports the achieved TFLOP/s or GB/s as
+// work_per_run / time.
+void time_op(benchmark::State& state, Backend& b, const std::function<void()>& op, double work_per_run, Work work);
+
+// Registers a manually timed benchmark in milliseconds.
+void add(const std::string& name, std::function<void(benchmark::State&)> fn);
+
+// Where a set of op benchmarks runs: the device, the name prefix ("cuda", "cpu") and the input size whose
+// VGG-19 layer shapes they use (512 px on CUDA, 128 px on the CPU).
+struct Target {
+    Device device;
+    std::string prefix;
+    int input_px;
+    // "<prefix>/<op>/<shape>" and, when given, "/<variant>".
+    std::string name(const char* op, const std::string& shape, const std::string& variant = "") const;
+    // A layer's shape at this input size: "conv1_2_128px".
+    std::string shape(const char* layer) const;
+};
+
+// VGG-19's convolutions through conv5_1 (the notebook's deepest loss layer), one of each shape, with their
+// output side at a 512 px input.
+struct ConvLayer {
+    const char* name;
+    int in, out, side512;
+};
+extern const ConvLayer kConvLayers[9];
+
+// The notebook's style layers (their channels and side at 512 px) and content layer.
+struct FeatureLayer {
+    const char* name;
+    int channels, side512;
+};
+extern const FeatureLayer kStyleLayers[5];
+extern const FeatureLayer kContentLayer;
+
+// A layer's side at `input_px` (sides halve per pooling, as 512 does).
+inline int side_at(int side512, int input_px) {
+    return side512 * input_px / 512;
+}
+
+// Each op's benchmarks (ops/<op>.cpp).
+void register_conv(const Target& t);
+void register_relu(const Target& t);
+void register_pool(const Target& t);
+void register_gram(const Target& t);
+void register_content_loss(const Target& t);
+void register_tv_loss(const Target& t);
+void register_reduce(const Target& t);
+void register_vector(const Target& t);
+void register_adam(const Target& t);
+void register_image(const Target& t);
+// Whole Adam iterations of the notebook's algorithm (iteration.cpp): <prefix>/iteration/<precision>/<px>px.
+void register_iteration(Device device, const std::string& prefix, int px, Precision precision,
+                        const std::string& weights_spec);
+
+}  // namespace nst::bench

@@ -1,0 +1,184 @@
+// The transfer's objective: the network, the loss terms at their layers, and one evaluation = forward,
+// losses (accumulated into the backward pass at their layers), backward to the image.
+#include "objective.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nst/error.hpp"
+
+namespace nst {
+
+std::string deepest_loss_layer(const TransferOptions& o) {
+    int deepest = -1;
+    std::string name;
+    for (const auto* list : {&o.content_layers, &o.style_layers})
+        for (const LayerWeight& l : *list) {
+            const std::string c = canonical_layer(l.layer);
+            if (vgg19_layer_position(c) > deepest) {
+                deepest = vgg19_layer_position(c);
+                name = c;
+            }
+        }
+    if (deepest < 0) throw Error("no content or style layers: nothing to optimise");
+    return name;
+}
+
+namespace {
+
+std::vector<LossTerm> make_terms(const VggNetwork& net, const std::vector<LayerWeight>& layers, float weight) {
+    std::vector<LossTerm> terms;
+    for (const LayerWeight& l : layers) {
+        LossTerm t;
+        t.layer = canonical_layer(l.layer);
+        t.stage = net.find(t.layer);
+        t.weight = weight * l.weight;
+        terms.push_back(std::move(t));
+    }
+    return terms;
+}
+
+}  // namespace
+
+Objective::Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width,
+                     int height)
+    : backend_(backend), options_(options), width_(width), height_(height), mean_(weights.mean_rgb) {
+    weights_ = upload_weights(backend_, weights);
+    network_ = std::make_unique<VggNetwork>(backend_, weights_,
+                                            vgg_stages(weights, options.pool, height, width, deepest_loss_layer(options)));
+    content_terms_ = make_terms(*network_, options.content_layers, options.content_weight);
+    style_terms_ = make_terms(*network_, options.style_layers, options.style_weight);
+    const std::size_t largest = std::max(network_->largest_output(), image_size());
+    grad_a_ = backend_.allocate(largest);
+    grad_b_ = backend_.allocate(largest);
+    content_values_ = backend_.allocate(content_terms_.size());
+    style_values_ = backend_.allocate(style_terms_.size());
+    sums_ = backend_.allocate(kSums);
+    backend_.fill(sums_.data(), kSums, 0.0f);  // the TV slot stays 0 without a TV term
+}
+
+void Objective::set_content_targets(const float* content) {
+    network_->forward(content);
+    for (LossTerm& t : content_terms_) {
+        t.target = backend_.allocate(network_->stage(t.stage).size());
+        backend_.copy(network_->output(t.stage), t.target.data(), t.target.size());
+    }
+}
+
+void Objective::set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) {
+    double share_sum = 0.0;
+    for (const StyleImage& st : styles) {
+        if (!std::isfinite(st.weight) || st.weight < 0)
+            throw Error("style blend weight " + std::to_string(st.weight) + " (must be a finite number >= 0)");
+        share_sum += st.weight;
+    }
+    if (styles.empty() || !(share_sum > 0)) throw Error("no style image with a blend weight above 0");
+    std::size_t largest_gram = 1;
+    for (LossTerm& t : style_terms_) {
+        const Stage& s = network_->stage(t.stage);
+        t.target = backend_.allocate(std::size_t(s.channels) * s.channels);
+        backend_.fill(t.target.data(), t.target.size(), 0.0f);
+        largest_gram = std::max(largest_gram, t.target.size());
+    }
+    gram_scratch_ = backend_.allocate(largest_gram);
+    for (const StyleImage& st : styles)
+        if (st.weight > 0) add_style_image(weights, st, st.weight / share_sum);
+    if (options_.normalize_style_layers) normalize_style_layers();
+}
+
+// Adds share · (pixel-count ratio) · the Gram matrices of one style image, at its own size, to the targets.
+void Objective::add_style_image(const VggWeights& weights, const StyleImage& style, double share) {
+    int sw = width_, sh = height_;
+    if (options_.style_scale > 0) {
+        const int longest = std::max(1, static_cast<int>(std::lround(options_.style_scale * std::max(width_, height_))));
+        fit_longest_side(style.image.width, style.image.height, longest, &sw, &sh);
+    }
+    const Image sized = resize_image(style.image, sw, sh);
+    Buffer input = backend_.allocate(std::size_t(3) * sw * sh);
+    backend_.image_to_tensor(sized.rgb.data(), sh, sw, mean_.data(), input.data());
+    // A network of the style image's own size when it differs from the output's.
+    std::unique_ptr<VggNetwork> other;
+    VggNetwork* net = network_.get();
+    if (sw != width_ || sh != height_) {
+        other = std::make_unique<VggNetwork>(backend_, weights_,
+                                             vgg_stages(weights, options_.pool, sh, sw, deepest_loss_layer(options_)));
+        net = other.get();
+    }
+    net->forward(input.data());
+    for (LossTerm& t : style_terms_) {
+        const Stage& out = network_->stage(t.stage);
+        const Stage& s = net->stage(t.stage);
+        const std::int64_t pixels = std::int64_t(s.height) * s.width;
+        backend_.gram(net->output(t.stage), s.channels, pixels, gram_scratch_.data());
+        const double per_pixel = double(out.height) * out.width / static_cast<double>(pixels);
+        backend_.axpy(static_cast<float>(share * per_pixel), gram_scratch_.data(), t.target.data(), t.target.size());
+    }
+    backend_.synchronize();  // the style network and input are freed on return
+}
+
+// Each style term's weight times 4N²M² / ΣA² (TransferOptions::normalize_style_layers); ΣA² is read once.
+void Objective::normalize_style_layers() {
+    Buffer out = backend_.allocate(1);
+    for (LossTerm& t : style_terms_) {
+        float norm2 = 0.0f;
+        backend_.dot(t.target.data(), t.target.data(), t.target.size(), out.data());
+        backend_.download(out.data(), &norm2, 1);
+        const Stage& s = network_->stage(t.stage);
+        const double n = s.channels, m2 = double(s.height) * s.width;
+        if (norm2 > 0) t.weight = static_cast<float>(t.weight * 4.0 * n * n * m2 * m2 / norm2);
+    }
+}
+
+// The terms at `stage` into their slots, their gradients into `gradient` (set by the first, added by the
+// others: the deepest stage always carries a term, so the first term met sets it).
+void Objective::add_terms_at(int stage, float* gradient, bool& started) {
+    const Stage& s = network_->stage(stage);
+    const std::int64_t pixels = std::int64_t(s.height) * s.width;
+    for (std::size_t i = 0; i < content_terms_.size(); ++i) {
+        const LossTerm& t = content_terms_[i];
+        if (t.stage != stage) continue;
+        backend_.content_loss(network_->output(stage), t.target.data(), s.channels, pixels, t.weight,
+                              content_values_.data() + i, gradient, started);
+        started = true;
+    }
+    for (std::size_t i = 0; i < style_terms_.size(); ++i) {
+        const LossTerm& t = style_terms_[i];
+        if (t.stage != stage) continue;
+        backend_.style_loss(network_->output(stage), s.channels, pixels, t.target.data(), gram_scratch_.data(),
+                            t.weight, style_values_.data() + i, gradient, started);
+        started = true;
+    }
+}
+
+float* Objective::evaluate(const float* x, bool gradient) {
+    network_->forward(x);
+    float* g = grad_a_.data();
+    float* other = grad_b_.data();
+    bool started = false;
+    // The network ends at the deepest loss layer, so the backward pass starts there.
+    for (int k = network_->stage_count() - 1; k >= 0; --k) {
+        add_terms_at(k, g, started);
+        if (!gradient) continue;
+        network_->backward_stage(k, k > 0 ? network_->output(k - 1) : x, g, other);
+        std::swap(g, other);
+    }
+    // Total variation acts on the image itself; its gradient is added to dL/dx.
+    if (options_.tv_weight > 0) backend_.tv_loss(1, 3, height_, width_, x, options_.tv_weight, sums_.data() + kTv, g);
+    backend_.sum(content_values_.data(), content_terms_.size(), sums_.data() + kContent);
+    backend_.sum(style_values_.data(), style_terms_.size(), sums_.data() + kStyle);
+    backend_.sum(sums_.data() + kTv, 3, sums_.data() + kTotal);  // kTv, kContent, kStyle
+    return g;
+}
+
+Losses Objective::read_losses() {
+    float v[kSums];
+    backend_.download(sums_.data(), v, kSums);
+    Losses l;
+    l.total = v[kTotal];
+    l.content = v[kContent];
+    l.style = v[kStyle];
+    l.tv = v[kTv];
+    return l;
+}
+
+}  // namespace nst
