@@ -2,7 +2,7 @@
 # scripts/bundle.sh: builds everything a GPU host needs into one archive, out/nst-bundle.tar.xz (at most
 # 40 MiB), so that one device call can test and measure without building there.
 #   - a Release build for sm_90 (SASS + PTX) in build-bundle/
-#   - bin/: nst, nst-bench, the test executables; lib/: libnst and the shared libraries they need (an ldd
+#   - bin/: nst, nst-bench, the test executable (its [gpu] cases are the GPU tests); lib/: libnst and the shared libraries they need (an ldd
 #     closure) except libc/libm/the loader, the CUDA driver, cuDNN and cuBLAS, which the host provides
 #   - fixtures/: the 1/8-channel VGG-19 fixture and test pictures
 #   - bench/compare_pytorch.py, scripts/gpu-check.sh, the bundle's own run wrapper (nst-run)
@@ -17,7 +17,7 @@ cmake --build build-bundle -j "$(nproc)"
 
 stage=out/nst-bundle
 rm -rf "$stage" && mkdir -p "$stage"/{bin,lib,fixtures,bench,scripts}
-cp build-bundle/apps/nst build-bundle/apps/nst-bench build-bundle/tests/nst_tests build-bundle/tests/nst_gpu_tests \
+cp build-bundle/apps/nst build-bundle/apps/nst-bench build-bundle/tests/nst_tests \
    build-bundle/tests/nst_make_test_images "$stage/bin/"
 cp bench/compare_pytorch.py "$stage/bench/"
 cp scripts/gpu-check.sh "$stage/scripts/"

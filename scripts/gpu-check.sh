@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # scripts/gpu-check.sh REPORT_DIR: the one prepared GPU validation, for one device call, from the repository
 # root on the GPU host, with out/nst-bundle.tar.xz (scripts/bundle.sh) carried:
-#   host facts (OS, driver, nvcc, cmake, cuDNN/cuBLAS found); every GPU test (each CUDA op against its CPU
-#   twin, and the end-to-end GPU-vs-CPU transfers); nst-bench (iterations at 256/512/1024 px first, then the
-#   ops at 512 px shapes, then CPU iterations); bench/compare_pytorch.py at 512 px; compute-sanitizer memcheck
-#   on a short transfer.
+#   host facts (OS, driver, nvcc, cmake, cuDNN/cuBLAS found); every GPU test (the [gpu] cases of nst_tests:
+#   each CUDA op against its CPU twin from tests/ops/, the end-to-end GPU-vs-CPU transfers, the CUDA
+#   plumbing); nst-bench (iterations at 256/512/1024 px first, then every op at a 512 px pass's shapes, then
+#   CPU iterations); bench/compare_pytorch.py at 512 px; compute-sanitizer memcheck on a short transfer.
 # The whole check keeps to NST_GPU_CHECK_BUDGET seconds (default 420: give the device call timeout_s 480);
 # each stage gets at most its own cap and leaves time for the stages after it, and a stage with no time left
 # is reported "no time". REPORT_DIR receives at most 6 files (the device tool returns 8): summary.txt,
@@ -108,7 +108,7 @@ if [ -z "$run" ]; then
         -DCMAKE_EXE_LINKER_FLAGS="$2" -DCMAKE_SHARED_LINKER_FLAGS="$2"
       cmake --build build-host -j "$(nproc)"' _ "$S" "$link" >"$logs/host-build.log" 2>&1; then
     H="$unpacked/host" && rm -rf "$H" && mkdir -p "$H"/{bin,fixtures}
-    cp build-host/apps/nst build-host/apps/nst-bench build-host/tests/nst_tests build-host/tests/nst_gpu_tests \
+    cp build-host/apps/nst build-host/apps/nst-bench build-host/tests/nst_tests \
       build-host/tests/nst_make_test_images "$H/bin/"
     # The bundle's libraries less its libnst (LD_LIBRARY_PATH would win over the host build's own RUNPATH).
     mkdir -p "$H/lib" && for f in "$B"/lib/*; do case "$f" in */libnst.so*) ;; *) ln -s "$f" "$H/lib/" ;; esac; done
@@ -139,7 +139,7 @@ pack
 # 67M-element test runs last (the slowest, and the others say more per second).
 echo "== GPU tests, one process each ($(elapsed) s so far)"
 : >"$logs/gpu-tests.log"
-"$run" "$B/bin/nst_gpu_tests" --list-test-names-only 2>/dev/null | grep '^gpu:' >"$logs/gpu-test-names.txt"
+"$run" "$B/bin/nst_tests" --list-test-names-only '[gpu]' 2>/dev/null | grep '^gpu:' >"$logs/gpu-test-names.txt"
 { grep -v '1024 px pass' "$logs/gpu-test-names.txt"; grep '1024 px pass' "$logs/gpu-test-names.txt"; } >"$logs/gpu-test-order.txt"
 gpu_deadline=$(($(elapsed) + $(slice 170 190)))
 passed=0 failed=0 crashed=0 hung=0 skipped=0 notrun=0
@@ -153,13 +153,13 @@ while IFS= read -r name; do
   fi
   spec=$(sed 's/[],[~"\\]/\\&/g' <<<"$name")  # Catch2's test-spec characters escaped
   echo "=== $name" >>"$logs/gpu-tests.log"
-  if [ "$("$run" "$B/bin/nst_gpu_tests" --list-test-names-only "$spec" 2>/dev/null | grep -c '^gpu:')" -ne 1 ]; then
+  if [ "$("$run" "$B/bin/nst_tests" --list-test-names-only "$spec" 2>/dev/null | grep -c '^gpu:')" -ne 1 ]; then
     failed=$((failed + 1))
     bad+=("$name (its test spec does not select exactly it)")
     echo "spec-mismatch $name"
     continue
   fi
-  timeout "$left" "$run" "$B/bin/nst_gpu_tests" --durations yes "$spec" >>"$logs/gpu-tests.log" 2>&1
+  timeout "$left" "$run" "$B/bin/nst_tests" --durations yes "$spec" >>"$logs/gpu-tests.log" 2>&1
   rc=$?
   echo "=== rc=$rc: $name" >>"$logs/gpu-tests.log"
   case $rc in
@@ -192,13 +192,13 @@ timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration' --be
   --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
 rc=$?
 t=$(slice 60 100)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|gram|style|sqdiff|adam)' --benchmark_min_time=0.05 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|relu|pool|gram|content_loss|tv_loss|reduce|vector|adam|image)/' --benchmark_min_time=0.05 \
   --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
 rc2=$?
 t=$(slice 30 90)
 timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/iteration' --benchmark_min_time=0.01 \
   --benchmark_out="$logs/bench-cpu.json" --benchmark_out_format=json >"$logs/bench-cpu.txt" 2>&1
-grep -E "iteration|conv_fwd/conv(1_2|4_2)|gram_|style_loss|adam|sqdiff" "$logs/bench-cuda.txt" "$logs/bench-cpu.txt" | cut -d: -f2- | head -n 40
+grep -E "iteration|/conv/conv(1_2|4_2)_[0-9]+px/forward|/gram/|/adam/|/reduce/|/pool/pool1" "$logs/bench-cuda.txt" "$logs/bench-cpu.txt" | cut -d: -f2- | head -n 40
 ms() { awk -v pat="$1" '$1 ~ pat { print $2 " " $3; exit }' "$2"; }
 status=ok
 [ $rc -ne 0 ] || [ $rc2 -ne 0 ] && status="rc=$rc,$rc2"

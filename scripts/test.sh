@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The README's test command: installs dependencies, builds, runs every test. GPU tests report Skipped
-# on a machine without a usable CUDA device.
+# The README's test command: installs dependencies, builds, runs every test (GPU tests report Skipped on a
+# machine without a usable CUDA device), then builds and tests the CPU-only configuration as a machine
+# without the CUDA toolkit would (scripts/test-cpu-only.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+bash scripts/test-cpu-only.sh
