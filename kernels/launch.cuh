@@ -1,6 +1,11 @@
 // How libnst's kernels are launched, written once: every launch goes through launch(), which checks it,
 // and every elementwise kernel is for_each_index() with its element function, so the grid-stride loop and
 // the grid sizing exist in one place. Private to the kernels.
+//
+// Under nvcc, launch() is kernel<<<...>>>. Compiled by the host compiler (only the kernel tests do that,
+// with tests/harness/include ahead on the include path: its cuda_runtime.h stands in for CUDA's), it runs
+// the grid on the CPU through the kernel harness: blocks one after another, each block's threads as
+// cooperative fibers that switch at every __syncthreads and warp collective (tests/harness/harness.hpp).
 #pragma once
 
 #include <algorithm>
@@ -12,6 +17,14 @@
 // A kernel defined in an op's .cuh: internal linkage, one copy in each translation unit that includes the
 // header (the op's .cu, and the kernel tests), none of which must launch it. Template kernels need no mark.
 #define NST_KERNEL [[maybe_unused]] static __global__
+
+// Dynamic shared memory (the launch's shared_bytes) as an array of T named `name`, inside a kernel. Use this
+// instead of `extern __shared__ T name[];`, which the kernel harness cannot give one copy per block.
+#if defined(__CUDACC__)
+#define NST_DYNAMIC_SHARED(T, name) extern __shared__ T name[]
+#else
+#define NST_DYNAMIC_SHARED(T, name) T* const name = static_cast<T*>(::nst::harness::dynamic_shared())
+#endif
 
 namespace nst::kernels {
 
@@ -62,7 +75,11 @@ __device__ inline GridStride grid_stride(std::size_t n) {
 template <class... Params, class... Args>
 void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared_bytes, cudaStream_t stream,
             Args&&... args) {
+#if defined(__CUDACC__)
     kernel<<<grid, block, shared_bytes, stream>>>(std::forward<Args>(args)...);
+#else
+    ::nst::harness::launch(kernel, grid, block, shared_bytes, stream, std::forward<Args>(args)...);
+#endif
     CHECK_LAUNCH();
 }
 

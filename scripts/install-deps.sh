@@ -11,7 +11,8 @@ packages=(
   catch2            # tests (v2.13)
   libcli11-dev      # argument parsing
   libbenchmark-dev  # nst-bench
-  libopenblas-openmp-dev  # the CPU backend's SGEMM (the OpenMP-threaded OpenBLAS: see CMakeLists.txt)
+  libopenblas-openmp-dev  # the CPU backend's SGEMM (the OpenMP-threaded OpenBLAS: cmake/FindOpenBLAS.cmake)
+  libboost-context-dev    # the kernel tests' fibers (tests/harness)
 )
 
 missing=()

@@ -4,7 +4,8 @@
 
 #include <string>
 
-#include "cuda/library_check.hpp"
+#include "cuda/cublas_check.hpp"
+#include "cuda/cudnn_check.hpp"
 #include "nst/error.hpp"
 
 TEST_CASE("CHECK_CUDA throws nst::Error with the statement and the CUDA message", "[error]") {

@@ -1,5 +1,6 @@
 #include "cuda_check.hpp"
-#include "library_check.hpp"
+#include "cublas_check.hpp"
+#include "cudnn_check.hpp"
 
 #include <cstdio>
 

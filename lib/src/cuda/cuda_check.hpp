@@ -1,6 +1,6 @@
 // CHECK_CUDA / CHECK_LAUNCH: turn a failed CUDA runtime call or kernel launch into nst::Error carrying the
 // statement, file:line and CUDA's own message. Needs only the CUDA runtime, so the kernels' headers can use
-// it without cuDNN or cuBLAS (library_check.hpp adds those). Private to libnst.
+// it without cuDNN or cuBLAS (cublas_check.hpp and cudnn_check.hpp add those). Private to libnst.
 #pragma once
 
 #include <cuda_runtime.h>

@@ -7,7 +7,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "library_check.hpp"
+#include "cublas_check.hpp"
+#include "cudnn_check.hpp"
 
 namespace nst::cuda {
 
