@@ -3,10 +3,13 @@
 // where that works, agrees with the separate calls and is not slower, backward-data only. No kernel of
 // libnst's own (the search's noise comes from image.cuh).
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <vector>
 
 #include "cuda/cuda_backend.hpp"
 #include "image.cuh"
+#include "vector.cuh"
 #include "nst/error.hpp"
 
 namespace nst::cuda {
@@ -61,123 +64,224 @@ std::string shape_text(const ConvShape& s) {
            std::to_string(s.width) + " -> " + std::to_string(s.out_channels) + " channels";
 }
 
-// The fastest usable search result: strict FP32 refuses tensor-op results (TF32); both refuse
-// non-deterministic ones and oversized workspaces. `what` ("forward", "backward-data") names it in the error.
+// The first usable result (cuDNN sorts search results by time and heuristic results by expected speed): never
+// a non-deterministic one, one that wants more workspace than `limit`, or one that converts inputs to FP16
+// (CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: overflow above 65504); in strict FP32 no tensor-op result (TF32)
+// either. `what` ("forward", "backward-data") names it in the error.
 template <class Perf>
 const Perf& pick(const std::vector<Perf>& results, int count, bool strict, std::size_t limit, const char* what,
                  const ConvShape& s) {
-    for (int i = 0; i < count; ++i) {  // cuDNN sorts the results by time
+    for (int i = 0; i < count; ++i) {
         const Perf& r = results[static_cast<std::size_t>(i)];
         if (r.status != CUDNN_STATUS_SUCCESS || r.determinism != CUDNN_DETERMINISTIC || r.memory > limit) continue;
-        if (strict && (r.mathType == CUDNN_TENSOR_OP_MATH || r.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION))
-            continue;
+        if (r.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) continue;
+        if (strict && r.mathType == CUDNN_TENSOR_OP_MATH) continue;
         return r;
     }
     throw Error("cuDNN offers no deterministic" + std::string(strict ? " FP32 " : " ") + what +
                 " algorithm for the convolution " + shape_text(s));
 }
 
+// The search's and the fusion check's workspace limit: at most kFindWorkspaceLimit and half the free memory.
+std::size_t search_limit() {
+    std::size_t free = 0, total = 0;
+    CHECK_CUDA(cudaMemGetInfo(&free, &total));
+    return std::min(kFindWorkspaceLimit, free / 2);
+}
+
 }  // namespace
 
+// uniform(-20, 20), seeded, over the whole buffer (the noise of a zero "content" at ratio 1).
+void CudaBackend::fill_noise(CountedBuffer<float>& buffer, std::uint64_t seed) {
+    CHECK_CUDA(cudaMemsetAsync(buffer.data(), 0, buffer.bytes(), stream_.get()));
+    kernels::noise_init(buffer.data(), buffer.size(), seed, 1.0f, buffer.data(), stream_.get());
+}
+
+// Tensors of one shape for the timed search (the Ex variants run on them) and for the fusion check: counted
+// in the backend's memory while planning.
+struct CudaBackend::ConvScratch {
+    CountedBuffer<float> x, y, w, b, separate;
+    ConvScratch(MemoryCounter& m, const ConvShape& s)
+        : x(m, std::size_t(s.batch) * s.in_channels * s.height * s.width),
+          y(m, std::size_t(s.batch) * s.out_channels * s.height * s.width),
+          w(m, std::size_t(s.out_channels) * s.in_channels * 9),
+          b(m, std::size_t(s.out_channels)),
+          separate(m, y.size()) {}
+};
+
+std::size_t CudaBackend::conv_memory(const ConvShape& s) const {
+    // The scratch above, the search's workspace and the kept workspace: each at most the limit.
+    const std::size_t tensors = std::size_t(s.batch) * (std::size_t(s.in_channels) + 2 * std::size_t(s.out_channels)) *
+                                    s.height * s.width +
+                                std::size_t(s.out_channels) * (s.in_channels * 9 + 1);
+    return tensors * sizeof(float) + 2 * search_limit();
+}
+
 void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
-    cudnnHandle_t h = dnn_.get();
-    // Strict FP32: FMA math on the descriptors for the search and for every run (it forbids TF32 whatever
-    // algorithm runs). TF32 allowed: default math for the search, then the chosen result's math type.
+    // Strict FP32: FMA math on the descriptors for the choice and for every run (it forbids TF32 whatever
+    // algorithm runs). TF32 allowed: default math for the choice, then the chosen result's math type.
     const cudnnMathType_t search_math = strict() ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH;
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), search_math));
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), search_math));
-
-    // Scratch tensors of this shape for the search (the Ex variants run on them) and for choose_fusion's
-    // check: noise in [-20, 20], so that a wrong fused result cannot hide behind zeros.
-    const std::size_t xs = std::size_t(s.batch) * s.in_channels * s.height * s.width;
-    const std::size_t ys = std::size_t(s.batch) * s.out_channels * s.height * s.width;
-    DeviceBuffer<float> x(xs), y(ys), w(std::size_t(s.out_channels) * s.in_channels * 9), b(s.out_channels);
-    std::uint64_t seed = 1;
-    for (DeviceBuffer<float>* t : {&x, &w, &b}) {
-        CHECK_CUDA(cudaMemsetAsync(t->data(), 0, t->bytes(), stream_.get()));
-        kernels::noise_init(t->data(), t->size(), seed++, 1.0f, t->data(), stream_.get());
-    }
-    std::size_t free = 0, total = 0;
-    CHECK_CUDA(cudaMemGetInfo(&free, &total));
-    const std::size_t limit = std::min(kFindWorkspaceLimit, free / 2);
-    {
-        DeviceBuffer<unsigned char> search(limit);
-
-        int max_count = 0, count = 0;
-        CHECK_CUDNN(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &max_count));
-        std::vector<cudnnConvolutionFwdAlgoPerf_t> fwd(static_cast<std::size_t>(max_count));
-        CHECK_CUDNN(cudnnFindConvolutionForwardAlgorithmEx(h, p.x.get(), x.data(), p.w.get(), w.data(),
-                                                           p.forward_conv.get(), p.y.get(), y.data(), max_count, &count,
-                                                           fwd.data(), search.data(), limit));
-        const auto& f = pick(fwd, count, strict(), limit, "forward", s);
-        p.forward_algo = f.algo;
-        p.forward_workspace = f.memory;
-        p.forward_math = strict() ? search_math : f.mathType;
+    ConvScratch scratch(*memory_, s);
+    const std::size_t limit = search_limit();
+    if (options().autotune)
+        find_algorithms(s, p, scratch, limit);
+    else
+        heuristic_algorithms(s, p, limit);
+    if (!strict()) {
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), p.forward_math));
-
-        CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &max_count));
-        std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bwd(static_cast<std::size_t>(max_count));
-        CHECK_CUDNN(cudnnFindConvolutionBackwardDataAlgorithmEx(h, p.w.get(), w.data(), p.y.get(), y.data(),
-                                                                p.backward_conv.get(), p.x.get(), x.data(), max_count,
-                                                                &count, bwd.data(), search.data(), limit));
-        const auto& d = pick(bwd, count, strict(), limit, "backward-data", s);
-        p.backward_algo = d.algo;
-        p.backward_workspace = d.memory;
-        p.backward_math = strict() ? search_math : d.mathType;
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), p.backward_math));
-    }  // the search workspace is freed before the shared one grows
+    }
     ensure(conv_workspace_, std::max(p.forward_workspace, p.backward_workspace));
-    choose_fusion(p, x.data(), w.data(), b.data(), y.data(), ys);
+    choose_fusion(p, scratch);
 }
 
-// Fused conv + bias + ReLU if cuDNN runs it for this algorithm, its output agrees with the three separate
-// calls, and it is not slower. The agreement check runs once per shape on noise, with y poisoned (NaN) before
-// the fused call: fused calls have been reported to return SUCCESS with wrong output for some algorithms, and
-// the call is made with z = y and alpha2 = 0, which must not read z. One project found the fused call much
-// slower unless the math type is a tensor-op one: hence the timing.
-void CudaBackend::choose_fusion(ConvPlan& p, const float* x, const float* w, const float* b, float* y,
-                                std::size_t count) {
-    const float one = 1.0f, zero = 0.0f;
+// Every candidate timed on noise in the scratch tensors (cudnnFind*Ex), the fastest usable one kept.
+void CudaBackend::find_algorithms(const ConvShape& s, ConvPlan& p, ConvScratch& t, std::size_t limit) {
     cudnnHandle_t h = dnn_.get();
-    auto fused = [&] {
-        return cudnnConvolutionBiasActivationForward(h, &one, p.x.get(), x, p.w.get(), w, p.forward_conv.get(),
-                                                     p.forward_algo, conv_workspace_.data(), p.forward_workspace, &zero,
-                                                     p.y.get(), y, p.bias.get(), b, relu_.get(), p.y.get(), y);
-    };
+    std::uint64_t seed = 1;
+    for (CountedBuffer<float>* b : {&t.x, &t.w, &t.b}) fill_noise(*b, seed++);
+    CountedBuffer<unsigned char> search(*memory_, limit);
+    int max_count = 0, count = 0;
+    CHECK_CUDNN(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &max_count));
+    std::vector<cudnnConvolutionFwdAlgoPerf_t> fwd(static_cast<std::size_t>(max_count));
+    CHECK_CUDNN(cudnnFindConvolutionForwardAlgorithmEx(h, p.x.get(), t.x.data(), p.w.get(), t.w.data(),
+                                                       p.forward_conv.get(), p.y.get(), t.y.data(), max_count, &count,
+                                                       fwd.data(), search.data(), limit));
+    const auto& f = pick(fwd, count, strict(), limit, "forward", s);
+    p.forward_algo = f.algo;
+    p.forward_workspace = f.memory;
+    p.forward_math = strict() ? CUDNN_FMA_MATH : f.mathType;
+    CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &max_count));
+    std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bwd(static_cast<std::size_t>(max_count));
+    CHECK_CUDNN(cudnnFindConvolutionBackwardDataAlgorithmEx(h, p.w.get(), t.w.data(), p.y.get(), t.y.data(),
+                                                            p.backward_conv.get(), p.x.get(), t.x.data(), max_count,
+                                                            &count, bwd.data(), search.data(), limit));
+    const auto& d = pick(bwd, count, strict(), limit, "backward-data", s);
+    p.backward_algo = d.algo;
+    p.backward_workspace = d.memory;
+    p.backward_math = strict() ? CUDNN_FMA_MATH : d.mathType;
+}
+
+// cuDNN's heuristics (the _v7 queries): nothing is run or timed, so the choice is the same in every process
+// on the same GPU, cuDNN and shape. The workspace is asked for the chosen algorithm itself.
+void CudaBackend::heuristic_algorithms(const ConvShape& s, ConvPlan& p, std::size_t limit) {
+    cudnnHandle_t h = dnn_.get();
+    int max_count = 0, count = 0;
+    CHECK_CUDNN(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &max_count));
+    std::vector<cudnnConvolutionFwdAlgoPerf_t> fwd(static_cast<std::size_t>(max_count));
+    CHECK_CUDNN(cudnnGetConvolutionForwardAlgorithm_v7(h, p.x.get(), p.w.get(), p.forward_conv.get(), p.y.get(),
+                                                       max_count, &count, fwd.data()));
+    const auto& f = pick(fwd, count, strict(), limit, "forward", s);
+    p.forward_algo = f.algo;
+    p.forward_math = strict() ? CUDNN_FMA_MATH : f.mathType;
+    CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), p.forward_math));
+    CHECK_CUDNN(cudnnGetConvolutionForwardWorkspaceSize(h, p.x.get(), p.w.get(), p.forward_conv.get(), p.y.get(),
+                                                        p.forward_algo, &p.forward_workspace));
+    CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &max_count));
+    std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bwd(static_cast<std::size_t>(max_count));
+    CHECK_CUDNN(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, p.w.get(), p.y.get(), p.backward_conv.get(), p.x.get(),
+                                                            max_count, &count, bwd.data()));
+    const auto& d = pick(bwd, count, strict(), limit, "backward-data", s);
+    p.backward_algo = d.algo;
+    p.backward_math = strict() ? CUDNN_FMA_MATH : d.mathType;
+    CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), p.backward_math));
+    CHECK_CUDNN(cudnnGetConvolutionBackwardDataWorkspaceSize(h, p.w.get(), p.y.get(), p.backward_conv.get(), p.x.get(),
+                                                             p.backward_algo, &p.backward_workspace));
+}
+
+// Whether y = relu(conv(x) + bias) runs as one cuDNN call (BackendOptions::fusion). Auto: only where the fused
+// call agrees with the separate calls (fusion_agrees), and then in TF32 mode by rule or, with autotune, where it
+// is not slower; in strict FP32 without autotune never (one project found it much slower unless the math
+// type is a tensor-op one, and timing would make the choice differ between runs).
+void CudaBackend::choose_fusion(ConvPlan& p, ConvScratch& t) {
     p.fused = false;
-    DeviceBuffer<float> separate(count), sums(2);
-    conv_forward_unfused(p, x, w, b, separate.data(), true);
-    CHECK_CUDA(cudaMemsetAsync(y, 0xFF, count * sizeof(float), stream_.get()));  // all-ones bits: a NaN
-    const cudnnStatus_t status = fused();
-    if (status != CUDNN_STATUS_SUCCESS) {
-        // NOT_SUPPORTED (any sub-code) means: use the separate calls. Anything else is an error.
-        if (CUDNN_STATUS_CATEGORY(status) != CUDNN_STATUS_NOT_SUPPORTED) CHECK_CUDNN(status);
+    const ConvFusion policy = options().fusion;
+    if (policy == ConvFusion::Separate) {
+        p.unfused_reason = "forced separate";
+        return;
+    }
+    if (policy == ConvFusion::Auto && strict() && !options().autotune) {
+        p.unfused_reason = "strict FP32 without autotune";
+        return;
+    }
+    const FusionCheck check = check_fusion(p, t);
+    if (check == FusionCheck::Unsupported) {
         p.unfused_reason = "not supported";
         return;
     }
-    // ‖fused − separate‖² and ‖separate‖²; a NaN anywhere fails the comparison below.
-    squared_difference_sum(y, separate.data(), count, sums.data());
-    dot(separate.data(), separate.data(), count, sums.data() + 1);
-    float host[2] = {0.0f, 0.0f};
-    download(sums.data(), host, 2);
-    // Same algorithm and math type both ways: only the order of some additions may differ (relative L2 1e-4 in
-    // strict FP32; 3e-3 with TF32, in case the fused kernel rounds its inputs at another point).
-    const double tolerance = strict() ? 1e-8 : 1e-5;  // squared
-    if (!(double(host[0]) <= tolerance * double(host[1]))) {
+    if (policy == ConvFusion::Fused) {  // forced: used even where it disagrees, so that a test can see it
+        p.fused = true;
+        p.unfused_reason = "";
+        return;
+    }
+    if (check == FusionCheck::Disagrees) {
         p.unfused_reason = "disagreed with the separate calls";
         return;
     }
-    // A warm-up, then three runs timed with CUDA events (time_ms).
+    if (!options().autotune) {
+        p.fused = true;
+        p.unfused_reason = "";
+        return;
+    }
+    // A warm-up, then three runs of each, timed with CUDA events (time_ms).
+    const float one = 1.0f, zero = 0.0f;
     auto three_runs_ms = [&](const std::function<void()>& run) {
         run();
         return time_ms([&] {
             for (int i = 0; i < 3; ++i) run();
         });
     };
-    const double fused_ms = three_runs_ms([&] { CHECK_CUDNN(fused()); });
-    const double separate_ms = three_runs_ms([&] { conv_forward_unfused(p, x, w, b, y, true); });
+    const double fused_ms = three_runs_ms([&] {
+        CHECK_CUDNN(cudnnConvolutionBiasActivationForward(
+            dnn_.get(), &one, p.x.get(), t.x.data(), p.w.get(), t.w.data(), p.forward_conv.get(), p.forward_algo,
+            conv_workspace_.data(), p.forward_workspace, &zero, p.y.get(), t.y.data(), p.bias.get(), t.b.data(),
+            relu_.get(), p.y.get(), t.y.data()));
+    });
+    const double separate_ms = three_runs_ms([&] { conv_forward_unfused(p, t.x.data(), t.w.data(), t.b.data(), t.y.data(), true); });
     p.fused = fused_ms <= separate_ms;
     p.unfused_reason = p.fused ? "" : "slower";
+}
+
+// The fused call on fresh noise x and w (not what the search left there), with a bias of the output's RMS
+// scale (so a dropped or misplaced bias shows), against the three separate calls; y is poisoned (NaN) first,
+// since the call passes z = y with alpha2 = 0 and must not read it. Same algorithm and math type both ways,
+// so only the order of some additions may differ: relative L2 1e-4 in strict FP32, 3e-3 with TF32 (the
+// fused kernel may round its inputs at another point).
+CudaBackend::FusionCheck CudaBackend::check_fusion(ConvPlan& p, ConvScratch& t) {
+    const float one = 1.0f, zero = 0.0f;
+    const std::size_t count = t.y.size();
+    CountedBuffer<float> sums(*memory_, 2);
+    fill_noise(t.x, 11);
+    fill_noise(t.w, 12);
+    CHECK_CUDNN(cudnnConvolutionForward(dnn_.get(), &one, p.x.get(), t.x.data(), p.w.get(), t.w.data(),
+                                        p.forward_conv.get(), p.forward_algo, conv_workspace_.data(),
+                                        p.forward_workspace, &zero, p.y.get(), t.separate.data()));
+    dot(t.separate.data(), t.separate.data(), count, sums.data());
+    float square_sum = 0.0f;
+    download(sums.data(), &square_sum, 1);
+    const float rms = std::sqrt(square_sum / static_cast<float>(count));
+    fill_noise(t.b, 13);                                                  // uniform(-20, 20)
+    kernels::scale(rms / 20.0f, t.b.data(), t.b.size(), stream_.get());  // uniform(-rms, rms)
+    conv_forward_unfused(p, t.x.data(), t.w.data(), t.b.data(), t.separate.data(), true);
+    CHECK_CUDA(cudaMemsetAsync(t.y.data(), 0xFF, t.y.bytes(), stream_.get()));  // all-ones bits: a NaN
+    const cudnnStatus_t status = cudnnConvolutionBiasActivationForward(
+        dnn_.get(), &one, p.x.get(), t.x.data(), p.w.get(), t.w.data(), p.forward_conv.get(), p.forward_algo,
+        conv_workspace_.data(), p.forward_workspace, &zero, p.y.get(), t.y.data(), p.bias.get(), t.b.data(),
+        relu_.get(), p.y.get(), t.y.data());
+    if (status != CUDNN_STATUS_SUCCESS) {
+        // NOT_SUPPORTED (any sub-code) means: use the separate calls. Anything else is an error.
+        if (CUDNN_STATUS_CATEGORY(status) != CUDNN_STATUS_NOT_SUPPORTED) CHECK_CUDNN(status);
+        return FusionCheck::Unsupported;
+    }
+    squared_difference_sum(t.y.data(), t.separate.data(), count, sums.data());
+    dot(t.separate.data(), t.separate.data(), count, sums.data() + 1);
+    float host[2] = {0.0f, 0.0f};
+    download(sums.data(), host, 2);
+    const double tolerance = strict() ? 1e-8 : 1e-5;  // squared
+    // A NaN fails the comparison too.
+    return double(host[0]) <= tolerance * double(host[1]) ? FusionCheck::Agrees : FusionCheck::Disagrees;
 }
 
 void CudaBackend::conv_forward_unfused(const ConvPlan& p, const float* x, const float* w, const float* b, float* y,
@@ -213,8 +317,8 @@ void CudaBackend::prepare_conv(const ConvShape& shape) {
 
 std::string CudaBackend::describe_conv(const ConvShape& shape) {
     const ConvPlan& p = conv_plan(shape);
-    return std::string("forward ") + forward_algo_name(p.forward_algo) + " (" + math_name(p.forward_math) + ", " +
-           kib(p.forward_workspace) + "), bias+ReLU " +
+    return std::string(options().autotune ? "timed: " : "heuristic: ") + "forward " + forward_algo_name(p.forward_algo) +
+           " (" + math_name(p.forward_math) + ", " + kib(p.forward_workspace) + "), bias+ReLU " +
            (p.fused ? std::string("fused") : std::string("separate: fused ") + p.unfused_reason) +
            "; backward-data " + backward_algo_name(p.backward_algo) + " (" + math_name(p.backward_math) + ", " +
            kib(p.backward_workspace) + ")";

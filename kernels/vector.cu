@@ -24,8 +24,9 @@ void CudaBackend::scale_scalar(const float* alpha, float* x, std::size_t count) 
     kernels::scale_scalar(alpha, x, count, stream_.get());
 }
 
-void CudaBackend::scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) {
-    kernels::scalar_ratio(num, den, min_den, fallback, out, stream_.get());
+void CudaBackend::scalar_ratio(const float* num, const float* den, const float* gate, float min_gate, float fallback,
+                               float* out) {
+    kernels::scalar_ratio(num, den, gate, min_gate, fallback, out, stream_.get());
 }
 
 void CudaBackend::scalar_subtract(const float* a, const float* b, float* out) {

@@ -34,11 +34,11 @@ inline void scale_scalar(const float* alpha, float* x, std::size_t n, cudaStream
     for_each_index(n, stream, [=] __device__(std::size_t i) { x[i] *= *alpha; });
 }
 
-// One thread: *out = *num / *den if *den > min_den, else fallback (a negative fallback keeps *out).
-inline void scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out,
-                         cudaStream_t stream) {
+// One thread: *out = *num / *den if *gate > min_gate, else fallback (a negative fallback keeps *out).
+inline void scalar_ratio(const float* num, const float* den, const float* gate, float min_gate, float fallback,
+                         float* out, cudaStream_t stream) {
     for_each_index(1, stream, [=] __device__(std::size_t) {
-        if (*den > min_den)
+        if (*gate > min_gate)
             *out = *num / *den;
         else if (fallback >= 0.0f)
             *out = fallback;

@@ -16,10 +16,11 @@ cmake -S . -B build-bundle -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCH
 cmake --build build-bundle -j "$(nproc)"
 
 stage=out/nst-bundle
-rm -rf "$stage" && mkdir -p "$stage"/{bin,lib,fixtures,bench,scripts}
+rm -rf "$stage" && mkdir -p "$stage"/{bin,lib,fixtures,bench,scripts,tests/cli}
 cp build-bundle/apps/nst build-bundle/apps/nst-bench build-bundle/tests/nst_tests \
    build-bundle/tests/nst_make_test_images "$stage/bin/"
 cp bench/compare_pytorch.py "$stage/bench/"
+cp tests/cli/*.sh "$stage/tests/cli/"  # gpu-check runs the CLI scripts on CUDA
 cp scripts/gpu-check.sh "$stage/scripts/"
 
 # The ldd closure, less what the host must provide (its driver, cuDNN 9, cuBLAS 13) and glibc's core.

@@ -13,15 +13,16 @@ const FeatureLayer kStyleLayers[5] = {
     {"relu1_1", 64, 512}, {"relu2_1", 128, 256}, {"relu3_1", 256, 128}, {"relu4_1", 512, 64}, {"relu5_1", 512, 32}};
 const FeatureLayer kContentLayer = {"relu4_2", 512, 64};
 
-Backend& backend(Device device, Precision precision, GramMethod gram) {
+Backend& backend(Device device, Precision precision, GramMethod gram, bool autotune) {
     static std::vector<std::pair<std::string, std::unique_ptr<Backend>>> cache;
-    const std::string key =
-        std::to_string(int(device)) + "/" + std::to_string(int(precision)) + "/" + std::to_string(int(gram));
+    const std::string key = std::to_string(int(device)) + "/" + std::to_string(int(precision)) + "/" +
+                            std::to_string(int(gram)) + "/" + std::to_string(int(autotune));
     for (auto& [k, b] : cache)
         if (k == key) return *b;
     BackendOptions o;
     o.precision = precision;
     o.gram = gram;
+    o.autotune = autotune;
     cache.emplace_back(key, make_backend(device, o));
     return *cache.back().second;
 }

@@ -14,8 +14,10 @@
 
 namespace nst::bench {
 
-// One backend per device, precision and Gram method, created on first use and kept for the whole run.
-Backend& backend(Device device, Precision precision = Precision::Fp32, GramMethod gram = GramMethod::Gemm);
+// One backend per device, precision, Gram method and algorithm choice (cuDNN's heuristics, or timed with
+// autotune), created on first use and kept for the whole run.
+Backend& backend(Device device, Precision precision = Precision::Fp32, GramMethod gram = GramMethod::Gemm,
+                 bool autotune = false);
 
 // n floats of deterministic values in [-1, 1) on the backend.
 Buffer random_buffer(Backend& b, std::size_t n);
@@ -75,8 +77,9 @@ void register_reduce(const Target& t);
 void register_vector(const Target& t);
 void register_adam(const Target& t);
 void register_image(const Target& t);
-// Whole Adam iterations of the notebook's algorithm (iteration.cpp): <prefix>/iteration/<precision>/<px>px.
+// Whole Adam iterations of the notebook's algorithm (iteration.cpp): <prefix>/iteration/<precision>/<px>px,
+// or <precision>-autotune when the convolutions' algorithms are timed (BackendOptions::autotune).
 void register_iteration(Device device, const std::string& prefix, int px, Precision precision,
-                        const std::string& weights_spec);
+                        const std::string& weights_spec, bool autotune = false);
 
 }  // namespace nst::bench

@@ -41,11 +41,11 @@ Image test_picture(int px) {
 }  // namespace
 
 void register_iteration(Device device, const std::string& prefix, int px, Precision precision,
-                        const std::string& weights_spec) {
-    const std::string name = prefix + "/iteration/" + (precision == Precision::Tf32 ? "tf32" : "fp32") + "/" +
-                             std::to_string(px) + "px";
+                        const std::string& weights_spec, bool autotune) {
+    const std::string name = prefix + "/iteration/" + (precision == Precision::Tf32 ? "tf32" : "fp32") +
+                             (autotune ? "-autotune" : "") + "/" + std::to_string(px) + "px";
     add(name, [=](benchmark::State& st) {
-        Backend& b = backend(device, precision);
+        Backend& b = backend(device, precision, GramMethod::Gemm, autotune);
         const VggWeights w = load_weights(weights_spec, "relu5_1");
         const Image content = test_picture(px);
         Image style = content;

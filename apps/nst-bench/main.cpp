@@ -43,8 +43,10 @@ int main(int argc, char** argv) {
     std::string why;
     if (nst::cuda_device_usable(&why)) {
         register_ops({nst::Device::Cuda, "cuda", 512});
-        for (nst::Precision p : {nst::Precision::Fp32, nst::Precision::Tf32})
+        for (nst::Precision p : {nst::Precision::Fp32, nst::Precision::Tf32}) {
             for (int px : {256, 512, 1024}) nst::bench::register_iteration(nst::Device::Cuda, "cuda", px, p, weights);
+            nst::bench::register_iteration(nst::Device::Cuda, "cuda", 512, p, weights, true);  // timed algorithms
+        }
     } else {
         std::fprintf(stderr, "nst-bench: no usable CUDA device (%s): CPU benchmarks only\n", why.c_str());
     }

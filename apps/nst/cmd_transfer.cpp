@@ -138,6 +138,7 @@ Inputs load_inputs(const TransferFlags& f, Plan& plan) {
 // The network to run: the weights, normalised on the content and styles at the output size when asked.
 VggWeights prepare_network(const TransferFlags& f, const Plan& plan, const Inputs& in, Backend& backend) {
     const VggWeights weights = load_weights(plan.weights, "relu5_4");
+    check_transfer_fits(backend, weights, plan.options, plan.width, plan.height, in.styles);  // before any work
     if (weights.random)
         std::fprintf(stderr, "nst: using the built-in random VGG-19 (%s, untrained): expect texture-like results%s%s\n",
                      weights.source.c_str(), plan.random_defaults.empty() ? "" : "; random-network defaults for ",
@@ -184,6 +185,7 @@ int run_transfer(const TransferFlags& f, const CLI::App& cmd, const std::vector<
     if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
     BackendOptions bo;
     bo.precision = f.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
+    bo.autotune = f.autotune;
     plan.options.normalize_style_layers = resolve_switch(f.normalize_style, plan.random);
 
     std::unique_ptr<Backend> backend = make_backend(choice.device, bo);

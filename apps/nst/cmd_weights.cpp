@@ -36,7 +36,9 @@ struct InfoOptions {
 };
 
 int info(const InfoOptions& o) {
-    std::fputs(format_weights_info(inspect_weights_file(o.path)).c_str(), stdout);
+    const WeightsFileInfo file = inspect_weights_file(o.path);
+    std::fputs(format_weights_info(file).c_str(), stdout);
+    if (!file.problem.empty()) return 1;  // the last line said why
     if (o.check) {
         const double before_mib = peak_memory_mib();
         const auto start = std::chrono::steady_clock::now();

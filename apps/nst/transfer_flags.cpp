@@ -45,6 +45,9 @@ void add_io_flags(CLI::App& cmd, TransferFlags& f) {
     cmd.add_option("--precision", f.precision, "fp32 (strict) or tf32 (tensor cores, CUDA only)")
         ->check(CLI::IsMember({"fp32", "tf32"}))
         ->capture_default_str();
+    cmd.add_flag("--autotune", f.autotune,
+                 "CUDA: time cuDNN's algorithms for each convolution and take the fastest (runs may then differ in "
+                 "the last bits); default: cuDNN's heuristics, reproducible bit for bit");
 }
 
 void add_optimizer_flags(CLI::App& cmd, TransferFlags& f, std::vector<OptionSetter>& s) {

@@ -31,6 +31,7 @@ struct TransferFlags {
     int print_every = 50;
     std::string device = "auto";
     std::string precision = "fp32";
+    bool autotune = false;
     std::string normalize_net = "auto";
     std::string normalize_style = "auto";
 };

@@ -42,14 +42,17 @@ void LbfgsOptimizer::first_step(const float* g) {
     backend_.scale(-t, s_[0].data(), n_);
 }
 
-// y = g − g_prev for the newest s; its yᵀs, and gamma = yᵀs / yᵀy when yᵀs is positive.
+// y = g − g_prev for the newest s; its yᵀs, and gamma = yᵀs / yᵀy only when yᵀs > kMinCurvature: a pair
+// with negative (or no) curvature would make gamma negative and the next step point uphill. Such a pair is
+// not used at all (its alpha and beta are 0 in the recursion); unlike torch's LBFGS it still takes its slot
+// of the history until it ages out, because dropping it would need yᵀs on the host.
 void LbfgsOptimizer::complete_newest_pair(const float* g) {
     float* y = y_[static_cast<std::size_t>(newest_)].data();
     backend_.copy(g, y, n_);
     backend_.axpy(-1.0f, g_prev_.data(), y, n_);
     backend_.dot(y, s_[static_cast<std::size_t>(newest_)].data(), n_, ys(newest_));
     backend_.dot(y, y, n_, tmp());
-    backend_.scalar_ratio(ys(newest_), tmp(), kMinCurvature, -1.0f, gamma());
+    backend_.scalar_ratio(ys(newest_), tmp(), ys(newest_), kMinCurvature, -1.0f, gamma());
     pairs_ = std::min(pairs_ + 1, history_);
 }
 
@@ -60,14 +63,14 @@ void LbfgsOptimizer::two_loop_recursion(const float* g) {
     for (int age = 0; age < pairs_; ++age) {
         const int i = slot(age);
         backend_.dot(s_[static_cast<std::size_t>(i)].data(), q, n_, tmp());
-        backend_.scalar_ratio(tmp(), ys(i), kMinCurvature, 0.0f, alpha(i));
+        backend_.scalar_ratio(tmp(), ys(i), ys(i), kMinCurvature, 0.0f, alpha(i));
         backend_.axpy_scalar(-1.0f, alpha(i), y_[static_cast<std::size_t>(i)].data(), q, n_);
     }
     backend_.scale_scalar(gamma(), q, n_);
     for (int age = pairs_ - 1; age >= 0; --age) {
         const int i = slot(age);
         backend_.dot(y_[static_cast<std::size_t>(i)].data(), q, n_, tmp());
-        backend_.scalar_ratio(tmp(), ys(i), kMinCurvature, 0.0f, tmp2());  // beta
+        backend_.scalar_ratio(tmp(), ys(i), ys(i), kMinCurvature, 0.0f, tmp2());  // beta
         backend_.scalar_subtract(alpha(i), tmp2(), tmp2());                // alpha − beta
         backend_.axpy_scalar(1.0f, tmp2(), s_[static_cast<std::size_t>(i)].data(), q, n_);
     }

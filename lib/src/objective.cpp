@@ -24,6 +24,15 @@ std::string deepest_loss_layer(const TransferOptions& o) {
     return name;
 }
 
+void style_image_size(const TransferOptions& o, int width, int height, const Image& style, int* sw, int* sh) {
+    *sw = width;
+    *sh = height;
+    if (o.style_scale > 0) {
+        const int longest = std::max(1, static_cast<int>(std::lround(o.style_scale * std::max(width, height))));
+        fit_longest_side(style.width, style.height, longest, sw, sh);
+    }
+}
+
 namespace {
 
 std::vector<LossTerm> make_terms(const VggNetwork& net, const std::vector<LayerWeight>& layers, float weight) {
@@ -43,9 +52,11 @@ std::vector<LossTerm> make_terms(const VggNetwork& net, const std::vector<LayerW
 Objective::Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width,
                      int height)
     : backend_(backend), options_(options), width_(width), height_(height), mean_(weights.mean_rgb) {
-    weights_ = upload_weights(backend_, weights);
-    network_ = std::make_unique<VggNetwork>(backend_, weights_,
-                                            vgg_stages(weights, options.pool, height, width, deepest_loss_layer(options)));
+    std::vector<Stage> stages = vgg_stages(weights, options.pool, height, width, deepest_loss_layer(options));
+    std::size_t convs = 0;
+    for (const Stage& s : stages) convs += s.conv;
+    weights_ = upload_weights(backend_, weights, convs);
+    network_ = std::make_unique<VggNetwork>(backend_, weights_, std::move(stages));
     content_terms_ = make_terms(*network_, options.content_layers, options.content_weight);
     style_terms_ = make_terms(*network_, options.style_layers, options.style_weight);
     const std::size_t largest = std::max(network_->largest_output(), image_size());
@@ -88,11 +99,8 @@ void Objective::set_style_targets(const VggWeights& weights, const std::vector<S
 
 // Adds share · (pixel-count ratio) · the Gram matrices of one style image, at its own size, to the targets.
 void Objective::add_style_image(const VggWeights& weights, const StyleImage& style, double share) {
-    int sw = width_, sh = height_;
-    if (options_.style_scale > 0) {
-        const int longest = std::max(1, static_cast<int>(std::lround(options_.style_scale * std::max(width_, height_))));
-        fit_longest_side(style.image.width, style.image.height, longest, &sw, &sh);
-    }
+    int sw = 0, sh = 0;
+    style_image_size(options_, width_, height_, style.image, &sw, &sh);
     const Image sized = resize_image(style.image, sw, sh);
     Buffer input = backend_.allocate(std::size_t(3) * sw * sh);
     backend_.image_to_tensor(sized.rgb.data(), sh, sw, mean_.data(), input.data());

@@ -17,6 +17,11 @@ namespace nst {
 // The deepest loss layer of `options` (canonical name): where the network is cut.
 std::string deepest_loss_layer(const TransferOptions& options);
 
+// The size a style image is used at: the output's (style_scale 0), or its own aspect with its longest side
+// style_scale times the output's.
+void style_image_size(const TransferOptions& options, int width, int height, const Image& style, int* style_width,
+                      int* style_height);
+
 // One content or style term: its layer, weight (the overall weight times the layer's) and target (content:
 // the features P, C x M; style: the Gram matrix A, C x C).
 struct LossTerm {

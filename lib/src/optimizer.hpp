@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,13 @@ public:
     // One step from g, the gradient at the current x; x (n floats) is updated in place.
     virtual void step(float* x, const float* g) = 0;
     int steps() const noexcept { return steps_; }
+
+    // `steps` steps from x, each from the gradient the callback gives for the current x (backend memory
+    // holding n floats, valid until the next call): minimises any function whose gradient the caller has.
+    using Gradient = std::function<const float*(const float* x)>;
+    void run(float* x, int steps, const Gradient& gradient) {
+        for (int i = 0; i < steps; ++i) step(x, gradient(x));
+    }
 
 protected:
     int steps_ = 0;

@@ -20,16 +20,18 @@ std::string gib(std::size_t bytes) {
     return text;
 }
 
-void check_memory(Backend& backend, const VggWeights& w, const TransferOptions& o, int width, int height) {
-    const std::size_t need = estimate_transfer_memory(w, o, width, height);
+}  // namespace
+
+void check_transfer_fits(Backend& backend, const VggWeights& w, const TransferOptions& o, int width, int height,
+                         const std::vector<StyleImage>& styles) {
+    check_tensor_sizes(w, o, width, height, styles);
+    const std::size_t need = estimate_transfer_memory(backend, w, o, width, height, styles);
     const std::size_t have = backend.available_memory();
     if (need > have)
         throw Error("a " + std::to_string(width) + "x" + std::to_string(height) + " transfer needs about " + gib(need) +
                     " (estimate), more than the " + gib(have) + " available on the " + to_string(backend.device()) +
                     " backend; use a smaller size");
 }
-
-}  // namespace
 
 struct StyleTransfer::Impl {
     Backend& backend;
@@ -42,7 +44,7 @@ struct StyleTransfer::Impl {
     Impl(Backend& b, const VggWeights& w, const Image& content, const std::vector<StyleImage>& styles,
          const TransferOptions& o)
         : backend(b),
-          options(checked(b, w, content, o)),
+          options(checked(b, w, content, styles, o)),
           mean(w.mean_rgb),
           objective(b, w, options, content.width, content.height),
           x(b.allocate(objective.image_size())) {
@@ -57,10 +59,10 @@ struct StyleTransfer::Impl {
 
     // The options, after every check that can be made before anything is allocated.
     static const TransferOptions& checked(Backend& b, const VggWeights& w, const Image& content,
-                                          const TransferOptions& o) {
+                                          const std::vector<StyleImage>& styles, const TransferOptions& o) {
         validate_options(o);
         if (content.width < 1 || content.height < 1) throw Error("the content image is empty");
-        check_memory(b, w, o, content.width, content.height);
+        check_transfer_fits(b, w, o, content.width, content.height, styles);
         return o;
     }
 

@@ -6,9 +6,10 @@
 
 namespace nst {
 
-DeviceWeights upload_weights(Backend& backend, const VggWeights& weights) {
+DeviceWeights upload_weights(Backend& backend, const VggWeights& weights, std::size_t count) {
     DeviceWeights d;
-    for (const ConvWeights& c : weights.convs) {
+    for (std::size_t i = 0; i < std::min(count, weights.convs.size()); ++i) {
+        const ConvWeights& c = weights.convs[i];
         d.filters.push_back(backend.allocate(c.filters.size()));
         backend.upload(c.filters.data(), d.filters.back().data(), c.filters.size());
         d.biases.push_back(backend.allocate(c.bias.size()));

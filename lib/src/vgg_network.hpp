@@ -3,6 +3,7 @@
 // what the backward pass needs (ReLU masks, pooling inputs and outputs) and nothing more. Private.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ struct DeviceWeights {
     std::vector<Buffer> filters;
     std::vector<Buffer> biases;
 };
-DeviceWeights upload_weights(Backend& backend, const VggWeights& weights);
+// The first `count` convolutions' (all by default): a network cut at relu5_1 needs 13 of the 16.
+DeviceWeights upload_weights(Backend& backend, const VggWeights& weights, std::size_t count = SIZE_MAX);
 
 struct Stage {
     std::string name;  // the output's name: reluB_K for a convolution, poolB for a pooling

@@ -158,13 +158,18 @@ public:
         return utf8_from_code_units(v);
     }
 
-    // A real single or double array as float (double is converted); `what` names it in errors.
-    std::vector<float> read_floats(matvar_t* v, const std::string& what) const {
+    // nst::Error unless v is a real single or double array (checked from its header: nothing is read).
+    void check_floats(matvar_t* v, const std::string& what) const {
         if (v == nullptr) fail(path_, what + " are unreadable (corrupt file)");
         if (v->isComplex)
             fail(path_, what + " are complex " + mat::class_name(v->class_type) + ", expected real single (or double)");
         if (v->class_type != MAT_C_SINGLE && v->class_type != MAT_C_DOUBLE)
             fail(path_, what + " are " + mat::class_name(v->class_type) + ", expected single (or double)");
+    }
+
+    // A real single or double array as float (double is converted); `what` names it in errors.
+    std::vector<float> read_floats(matvar_t* v, const std::string& what) const {
+        check_floats(v, what);
         const std::size_t n = mat::element_count(v);
         std::vector<float> out(n);
         if (n == 0) return out;
@@ -250,12 +255,22 @@ std::pair<matvar_t*, matvar_t*> conv_parameters(const MatConvNetFile& file, matv
     return {filters, bias};
 }
 
+// A convolution whose structure was checked: its filters and bias variables and its output channels.
+struct CheckedConv {
+    matvar_t* filters = nullptr;
+    matvar_t* bias = nullptr;
+    std::size_t d[4] = {0, 0, 0, 0};
+};
+
+// The structural checks of one convolution, made before any value is read: the layer exists and is a conv,
+// its filters are 3x3 over the channels the previous layer gives, a plausible width, and one bias each.
 // `in_channels`: what the previous convolution gives (3 for conv1_1); `vgg_in`: what it gives in VGG-19.
-ConvWeights load_conv(const MatConvNetFile& file, const Vgg19Layer& spec, int in_channels, int vgg_in,
-                      const std::string& previous) {
+CheckedConv check_conv(const MatConvNetFile& file, const Vgg19Layer& spec, int in_channels, int vgg_in,
+                       const std::string& previous) {
     const std::string& name = spec.name;
     auto [f, b] = conv_parameters(file, find_conv(file, spec), name);
-    std::size_t d[4];
+    CheckedConv checked;
+    std::size_t* d = checked.d;
     if (!filter_dims(f, d) || d[0] != 3 || d[1] != 3 || d[2] != static_cast<std::size_t>(in_channels)) {
         const std::string found = f->rank > 4 ? mat::dims_text(f) : dims4_text(d);
         // A narrower test network keeps VGG-19's proportions: expect the same fraction of its channels.
@@ -276,6 +291,36 @@ ConvWeights load_conv(const MatConvNetFile& file, const Vgg19Layer& spec, int in
     if (mat::element_count(b) != out)
         fail(file.path(), "layer " + name + " has a bias of " + std::to_string(mat::element_count(b)) +
                               " values, expected " + std::to_string(out) + " (one per filter)");
+    file.check_floats(b, "layer " + name + " biases");
+    file.check_floats(f, "layer " + name + " filters");
+    checked.filters = f;
+    checked.bias = b;
+    return checked;
+}
+
+// What load_vgg19_mat checks before it reads any value, for every convolution up to `last` (a position in
+// vgg19_layers()): nst::Error at the first problem.
+void check_structure(const MatConvNetFile& file, int last) {
+    int in_channels = 3, vgg_in = 3;
+    std::string previous;
+    for (int i = 0; i <= last; ++i) {
+        const Vgg19Layer& spec = vgg19_layers()[static_cast<std::size_t>(i)];
+        if (spec.kind != LayerKind::Conv) continue;
+        in_channels = static_cast<int>(check_conv(file, spec, in_channels, vgg_in, previous).d[3]);
+        vgg_in = spec.out_channels;
+        previous = spec.name;
+    }
+}
+
+// One convolution's values, after check_conv: finite, and reordered from MATLAB's layout to KCRS.
+ConvWeights load_conv(const MatConvNetFile& file, const Vgg19Layer& spec, int in_channels, int vgg_in,
+                      const std::string& previous) {
+    const std::string& name = spec.name;
+    const CheckedConv checked = check_conv(file, spec, in_channels, vgg_in, previous);
+    matvar_t* f = checked.filters;
+    matvar_t* b = checked.bias;
+    const std::size_t* d = checked.d;
+    const std::size_t out = d[3];
     ConvWeights c;
     c.name = name;
     c.in_channels = in_channels;
@@ -340,6 +385,7 @@ std::array<float, 3> read_mean(const MatConvNetFile& file, std::string* source) 
 VggWeights load_vgg19_mat(const std::string& path, const std::string& deepest) {
     const int last = vgg19_layer_position(deepest);
     const MatConvNetFile file(path);
+    check_structure(file, last);  // every layer's shape before any value is read
     VggWeights w;
     w.source = path;
     w.mean_rgb = read_mean(file, nullptr);
@@ -428,6 +474,12 @@ WeightsFileInfo inspect_weights_file(const std::string& path) {
         info.network = "VGG-19 (full channel counts)";
     else
         info.network = "VGG-19 with 1/" + std::to_string(divisor) + " of its channels";
+    try {
+        check_structure(file, vgg19_layer_position("relu5_4"));
+    } catch (const Error& e) {
+        const std::string prefix = "weights file '" + path + "': ";
+        info.problem = std::string(e.what()).substr(std::string(e.what()).rfind(prefix, 0) == 0 ? prefix.size() : 0);
+    }
     return info;
 }
 
@@ -449,6 +501,10 @@ std::string format_weights_info(const WeightsFileInfo& info) {
         while (!text.empty() && text.back() == ' ') text.pop_back();
         out << text << "\n";
     }
+    if (info.problem.empty())
+        out << "usable:    yes: all 16 convolutions have shapes nst transfer accepts (values: --check)\n";
+    else
+        out << "usable:    no: nst transfer refuses it: " << info.problem << "\n";
     return out.str();
 }
 

@@ -4,6 +4,7 @@
 #   STATUS 0:     it must exit 0 and some output line must match REGEX (grep -E).
 #   STATUS error: it must exit non-zero (not by a signal) and print exactly one line on stderr,
 #                 matching REGEX.
+#   STATUS N (1-125): it must exit N and some output line must match REGEX (a report that ends in a verdict).
 #   --absent PATH: afterwards PATH must not exist, nor any half-written ".NAME.partial-*" beside it.
 set -u
 status=$1 regex=$2
@@ -22,8 +23,8 @@ for p in "${absent[@]}"; do rm -f "$p"; done
 "$@" >"$out" 2>"$err"
 rc=$?
 show() { echo "--- exit $rc; stdout:"; cat "$out"; echo "--- stderr:"; cat "$err"; }
-if [ "$status" = 0 ]; then
-  if [ $rc -ne 0 ]; then echo "FAIL: expected exit 0"; show; exit 1; fi
+if [ "$status" != error ]; then
+  if [ $rc -ne "$status" ]; then echo "FAIL: expected exit $status"; show; exit 1; fi
   if ! grep -Eq -- "$regex" "$out" "$err"; then echo "FAIL: no line matches /$regex/"; show; exit 1; fi
 else
   if [ $rc -eq 0 ]; then echo "FAIL: expected a non-zero exit"; show; exit 1; fi

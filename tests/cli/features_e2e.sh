@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # features_e2e.sh NST FIXTURES WORKDIR: the features beyond the notebook through `nst transfer` on the CPU
-# with the 1/8-channel fixture: multi-scale (explicit and by --min-size), L-BFGS, colour preservation and
+# (NST_DEVICE=cuda: on the GPU) with the 1/8-channel fixture: multi-scale (explicit and by --min-size), L-BFGS, colour preservation and
 # matching, two blended styles, style scale and init style.
 set -euo pipefail
 nst=$1 fx=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
-common=(--content "$fx/content.png" --style "$fx/style.png" --weights "$fx/vgg19-div8.mat" --device cpu)
+common=(--content "$fx/content.png" --style "$fx/style.png" --weights "$fx/vgg19-div8.mat" --device "${NST_DEVICE:-cpu}")
 fail() { echo "FAIL: $*"; cat "$work"/*.err 2>/dev/null; exit 1; }
 png_size() { od -An -tu1 -j16 -N8 "$1" | tr -s ' ' | sed 's/^ //'; }
 
@@ -30,7 +30,7 @@ awk -v a="$first" -v b="$last" 'BEGIN { exit !(b < 0.1 * a) }' || fail "L-BFGS: 
 [ -s "$work/colors.jpg" ] || fail "no colour-preserved output"
 
 "$nst" transfer --content "$fx/content.png" --style "$fx/style.png,$fx/content.jpg" --style-blend-weights 0.7,0.3 \
-  --weights "$fx/vgg19-div8.mat" --device cpu --output "$work/blend.png" --size 40 --iterations 3 --style-scale 1.5 \
+  --weights "$fx/vgg19-div8.mat" --device "${NST_DEVICE:-cpu}" --output "$work/blend.png" --size 40 --iterations 3 --style-scale 1.5 \
   --init style 2>"$work/blend.err" || fail "blend run exited $?"
 [ -s "$work/blend.png" ] || fail "no blended output"
 echo "PASS: multi-scale, L-BFGS, colours, blended styles, style scale, init style"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# interrupt.sh NST FIXTURES WORKDIR: Ctrl-C (SIGINT) during a long run saves the current image to the
-# output and exits with status 130; a learning rate that blows the loss up stops the run with a one-line
-# message naming the iteration, writes no output and keeps the last good checkpoint.
+# interrupt.sh NST FIXTURES WORKDIR (NST_DEVICE: cpu, the default, or cuda): Ctrl-C (SIGINT) during a long
+# run saves the current image to the output and exits with status 130; a learning rate that blows the loss
+# up stops the run with a one-line message naming the iteration, writes no output and keeps the last good
+# checkpoint.
 set -uo pipefail
 nst=$1 fx=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
-common=(--content "$fx/content.png" --style "$fx/style.png" --weights "$fx/vgg19-div8.mat" --device cpu --size 40)
+common=(--content "$fx/content.png" --style "$fx/style.png" --weights "$fx/vgg19-div8.mat" --device "${NST_DEVICE:-cpu}" --size 40)
 fail() { echo "FAIL: $*"; cat "$work"/*.err 2>/dev/null; exit 1; }
 
 "$nst" transfer "${common[@]}" --output "$work/int.png" --iterations 1000000 --print-every 0 2>"$work/int.err" &

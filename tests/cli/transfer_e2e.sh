@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# transfer_e2e.sh NST FIXTURES WORKDIR: `nst transfer` end to end on the CPU with the 1/8-channel fixture
+# transfer_e2e.sh NST FIXTURES WORKDIR: `nst transfer` end to end on the CPU (NST_DEVICE=cuda: on the GPU,
+# where the second run is a second process, so the same bytes mean the plan is reproducible) with the
+# 1/8-channel fixture
 # at 48 px: the output is a PNG of the right size, the CSV log has its header and one row per image
 # (0..iterations), the loss falls, and a second run with the same seed is identical byte for byte.
 set -euo pipefail
@@ -7,7 +9,7 @@ nst=$1 fx=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 run() { # run NAME INIT
   "$nst" transfer --content "$fx/content.png" --style "$fx/style.png" --output "$work/$1.png" \
-    --weights "$fx/vgg19-div8.mat" --size 48 --iterations 8 --init "$2" --seed 5 --device cpu \
+    --weights "$fx/vgg19-div8.mat" --size 48 --iterations 8 --init "$2" --seed 5 --device "${NST_DEVICE:-cpu}" \
     --log "$work/$1.csv" --print-every 4 2>"$work/$1.err"
 }
 fail() { echo "FAIL: $*"; for f in "$work"/*.err; do echo "--- $f"; cat "$f"; done; exit 1; }

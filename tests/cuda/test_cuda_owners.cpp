@@ -45,6 +45,9 @@ TEST_CASE("a pooling descriptor with negative padding is refused", "[owners]") {
 TEST_CASE("an invalid descriptor shape throws and leaks nothing", "[owners]") {
     CHECK_THROWS_AS(make_tensor_descriptor(1, 0, 4, 4), nst::Error);
     CHECK_THROWS_AS(make_filter_descriptor(-1, 3, 3, 3), nst::Error);
+    // cuDNN's int strides: 64 x 5793 x 5793 elements is one past what fits.
+    CHECK_THROWS_WITH(make_tensor_descriptor(1, 64, 5793, 5793), Catch::Contains("2^31 or more elements"));
+    CHECK_NOTHROW(make_tensor_descriptor(1, 64, 5792, 5792));
 }
 
 TEST_CASE("an empty device buffer needs no device and moves", "[owners]") {

@@ -64,6 +64,7 @@ TEST_CASE("L-BFGS follows the textbook two-loop recursion with a fixed step", "[
     std::vector<float> gf;
     std::deque<std::pair<Vec, Vec>> pairs;  // (s, y), newest last
     Vec g_prev, s_last;
+    double gamma = 1.0;  // H0 = gamma I: changed only by a pair with positive curvature (torch's rule)
     std::vector<float> reference;
     for (int k = 0; k <= o.iterations; ++k) {
         reference.push_back(driven.loss_and_gradient(xf, &gf).total);
@@ -88,7 +89,7 @@ TEST_CASE("L-BFGS follows the textbook two-loop recursion with a fixed step", "[
                 for (std::size_t j = 0; j < q.size(); ++j) q[j] -= alpha[i] * pairs[i].second[j];
             }
             const double ys = dot(pairs.back().second, pairs.back().first);
-            const double gamma = ys > 1e-10 ? ys / dot(pairs.back().second, pairs.back().second) : 1.0;
+            if (ys > 1e-10) gamma = ys / dot(pairs.back().second, pairs.back().second);
             for (double& v : q) v *= gamma;
             for (std::size_t i = 0; i < pairs.size(); ++i) {
                 const double ysi = dot(pairs[i].second, pairs[i].first);

@@ -326,3 +326,23 @@ TEST_CASE("integer and complex data are refused; the class is named", "[weights]
     CHECK(load_error(with_broken_layer("complex", [](auto& l) { l[0].complex = true; })) ==
           "layer conv1_1 biases are complex single, expected real single (or double)");
 }
+
+TEST_CASE("weights info says whether nst transfer can use a file, with the loader's own reason", "[weights][errors]") {
+    const std::string good = scratch_dir("weights_usable") + "/good.mat";
+    write_test_mat(good, vgg_test_layers(8, 1));
+    CHECK(nst::inspect_weights_file(good).problem.empty());
+    CHECK_THAT(nst::format_weights_info(nst::inspect_weights_file(good)), Catch::EndsWith("(values: --check)\n"));
+    // Files the old report described ("custom channel counts", "not a complete VGG-19") with status 0.
+    const std::string chain = with_broken_layer("info_chain", [](auto& l) { l[10].filter_dims = {3, 3, 7, 32}; });
+    const std::string renamed = with_broken_layer("info_renamed", [](auto& l) { l[12].name = "conv3_x"; });
+    const std::string wide = with_broken_layer("info_class", [](auto& l) { l[19].data_class = MAT_C_INT32; });  // conv4_1
+    for (const std::string& path : {chain, renamed, wide}) {
+        const nst::WeightsFileInfo info = nst::inspect_weights_file(path);
+        INFO(path);
+        CHECK(info.problem == load_error(path, "relu5_4"));  // the same check the loader makes
+        CHECK_THAT(nst::format_weights_info(info), Catch::EndsWith("usable:    no: nst transfer refuses it: " +
+                                                                   info.problem + "\n"));
+    }
+    CHECK(nst::inspect_weights_file(chain).problem ==
+          "layer conv3_1 has 3x3x7x32 filters, expected 3x3x16x32 (conv2_2 gives 16 channels)");
+}

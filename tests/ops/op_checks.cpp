@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 
 namespace nst::test {
 
@@ -15,36 +16,49 @@ std::unique_ptr<Backend> cpu_backend(GramMethod gram, int threads) {
     return make_cpu_backend(o);
 }
 
-Pair backends(Precision precision, GramMethod gram) {
+Pair backends(Precision precision, GramMethod gram, ConvFusion fusion) {
     BackendOptions o;
     o.precision = precision;
     o.gram = gram;
+    o.fusion = fusion;
     return {make_cuda_backend(o), make_cpu_backend(o)};
 }
 
-double compare(const std::string& what, const std::vector<float>& gpu, const std::vector<float>& cpu) {
+Comparison compare(const std::string& what, const std::vector<float>& gpu, const std::vector<float>& cpu,
+                   double tolerance) {
     REQUIRE(gpu.size() == cpu.size());
-    double diff = 0.0, norm = 0.0, worst = -1.0;
+    Comparison c;
+    double diff = 0.0, norm = 0.0;
     std::size_t at = 0;
     for (std::size_t i = 0; i < cpu.size(); ++i) {
         const double d = double(gpu[i]) - cpu[i];
+        c.scale = std::max(c.scale, std::abs(double(cpu[i])));
         if (std::isnan(d)) {
-            worst = INFINITY;
+            c.worst = diff = INFINITY;
             at = i;
-            diff = INFINITY;
             break;
         }
         diff += d * d;
         norm += double(cpu[i]) * cpu[i];
-        if (std::abs(d) > worst) {
-            worst = std::abs(d);
+        if (std::abs(d) > c.worst || i == 0) {
+            c.worst = std::abs(d);
             at = i;
         }
     }
-    const double rel = norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff);
-    std::printf("%-58s rel %.2e  worst |d| %.2e at %zu (gpu %.8g, cpu %.8g)\n", what.c_str(), rel, worst, at,
-                double(gpu[at]), double(cpu[at]));
-    return rel;
+    c.relative_l2 = norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff);
+    std::printf("%-58s rel %.2e  worst |d| %.2e at %zu (gpu %.8g, cpu %.8g)\n", what.c_str(), c.relative_l2, c.worst,
+                at, double(gpu[at]), double(cpu[at]));
+    std::printf("RESULT|%s|rel=%.3e|worst=%.3e|max=%.3e|tolerance=%.1e\n", what.c_str(), c.relative_l2, c.worst, c.scale,
+                tolerance);
+    return c;
+}
+
+void check_close(const std::string& what, const std::vector<float>& gpu, const std::vector<float>& cpu,
+                 double tolerance) {
+    const Comparison c = compare(what, gpu, cpu, tolerance);
+    INFO(what << ": relative L2 " << c.relative_l2 << ", worst element " << c.worst << " of " << c.scale);
+    CHECK(c.relative_l2 <= tolerance);
+    CHECK(c.worst <= 10.0 * tolerance * c.scale);
 }
 
 bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
@@ -65,7 +79,7 @@ void check_op(Pair& p, const std::string& name, const std::vector<std::vector<fl
     const auto gpu1 = run(*p.gpu, inputs, out_count, op);
     const auto gpu2 = run(*p.gpu, inputs, out_count, op);
     INFO(name);
-    CHECK(compare(name, gpu1, cpu) <= tolerance);
+    check_close(name, gpu1, cpu, tolerance);
     CHECK(bit_identical(gpu1, gpu2));
 }
 

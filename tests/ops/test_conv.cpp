@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "nst/weights.hpp"
 #include "op_checks.hpp"
 
 using namespace nst;
@@ -130,18 +131,24 @@ TEST_CASE("gradcheck: conv backward-data is the gradient of <r, conv(x)>", "[gra
     CHECK(relative_max_error(get(*b, DX), numeric) < kGradTolerance);
 }
 
-TEST_CASE("gpu: conv forward (cuDNN, fused bias+ReLU where chosen) matches the CPU", "[gpu][conv]") {
-    Pair p = backends();
-    for (const ConvShape& s : kGpuShapes)
-        for (bool relu : {false, true}) {
-            const auto x = random_floats(in_size(s), 101),
-                       w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 102),
-                       b = random_floats(std::size_t(s.out_channels), 103);
-            check_op(p, conv_name(relu ? "conv+relu" : "conv", s), {x, w, b}, out_size(s), conv_forward_op(s, relu));
-        }
-    // Which path ran: the fused call only where it agreed with the separate calls on noise (y poisoned).
-    for (const ConvShape& s : kGpuShapes)
-        std::printf("%-32s %s\n", conv_name("plan", s).c_str(), p.gpu->describe_conv(s).c_str());
+TEST_CASE("gpu: conv forward (cuDNN, fused and separate bias+ReLU) matches the CPU", "[gpu][conv]") {
+    // Each path forced (the fused call wherever cuDNN runs it, even where its self-check disagrees, so that a
+    // wrong fused result shows here), and the default choice.
+    for (ConvFusion fusion : {ConvFusion::Fused, ConvFusion::Separate, ConvFusion::Auto}) {
+        Pair p = backends(Precision::Fp32, GramMethod::Gemm, fusion);
+        const char* tag = fusion == ConvFusion::Fused ? "fused " : fusion == ConvFusion::Separate ? "separate " : "";
+        for (const ConvShape& s : kGpuShapes)
+            for (bool relu : {false, true}) {
+                const auto x = random_floats(in_size(s), 101),
+                           w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 102),
+                           b = random_floats(std::size_t(s.out_channels), 103);
+                check_op(p, std::string(tag) + conv_name(relu ? "conv+relu" : "conv", s), {x, w, b}, out_size(s),
+                         conv_forward_op(s, relu));
+            }
+        for (const ConvShape& s : kGpuShapes)
+            std::printf("%-32s %s\n", conv_name((std::string(tag) + "plan").c_str(), s).c_str(),
+                        p.gpu->describe_conv(s).c_str());
+    }
 }
 
 TEST_CASE("gpu: conv backward-data matches the CPU", "[gpu][conv]") {
@@ -176,4 +183,27 @@ TEST_CASE("gpu: conv at a 1024 px pass's size (conv1_1, 67M outputs) matches the
                b = random_floats(64, 133), dy = random_floats(out_size(s), 134);
     check_op(p, conv_name("conv+relu", s), {x, w, b}, out_size(s), conv_forward_op(s, true), kLarge);
     check_op(p, conv_name("conv backward-data", s), {w, dy}, in_size(s), conv_backward_op(s), kLarge);
+}
+
+// Every convolution of a 512 px pass (conv1_1 ... conv5_4) at its production shape, forward with ReLU and
+// backward-data: the shapes the transfer runs, where cuDNN's heuristics pick the algorithms it will use.
+// Tolerance 1e-4: up to 4608 products per output, summed in different orders (and possibly by FFT or
+// Winograd) on each side; an indexing error shows as O(1).
+TEST_CASE("gpu: every convolution of a 512 px pass matches the CPU, forward and backward-data", "[gpu][conv][large]") {
+    constexpr double kProduction = 1e-4;
+    Pair p = backends();
+    int in = 3, side = 512;
+    for (const Vgg19Layer& l : vgg19_layers()) {
+        if (l.kind == LayerKind::Pool) side = (side + 1) / 2;
+        if (l.kind != LayerKind::Conv) continue;
+        const ConvShape s{1, in, l.out_channels, side, side};
+        in = l.out_channels;
+        const auto x = random_floats(in_size(s), 141), w = random_floats(std::size_t(s.out_channels) * s.in_channels * 9, 142),
+                   b = random_floats(std::size_t(s.out_channels), 143), dy = random_floats(out_size(s), 144);
+        check_op(p, l.name + " " + conv_name("conv+relu", s), {x, w, b}, out_size(s), conv_forward_op(s, true),
+                 kProduction);
+        check_op(p, l.name + " " + conv_name("conv backward-data", s), {w, dy}, in_size(s), conv_backward_op(s),
+                 kProduction);
+        std::printf("%-40s %s\n", (l.name + " plan").c_str(), p.gpu->describe_conv(s).c_str());
+    }
 }

@@ -50,9 +50,10 @@ TEST_CASE("kernels: the device-scalar ops equal the CPU's", "[kernels][vector][l
     Guarded<float> S(std::vector<float>{0.625f, 3.5f, 7.0f, 0.0f}), X(x), Y(y), out(std::vector<float>(4, 9.0f));
     kernels::axpy_scalar(-1.0f, S.data(), X.data(), Y.data(), n, nullptr);
     kernels::scale_scalar(S.data() + 1, Y.data(), n, nullptr);
-    kernels::scalar_ratio(S.data() + 1, S.data() + 2, 1e-10f, 0.0f, out.data(), nullptr);       // 0.5
-    kernels::scalar_ratio(S.data() + 1, S.data() + 3, 1e-10f, 0.0f, out.data() + 1, nullptr);   // den 0: fallback 0
-    kernels::scalar_ratio(S.data() + 1, S.data() + 3, 1e-10f, -1.0f, out.data() + 2, nullptr);  // kept: 9
+    const float* s = S.data();
+    kernels::scalar_ratio(s + 1, s + 2, s + 2, 1e-10f, 0.0f, out.data(), nullptr);       // 0.5
+    kernels::scalar_ratio(s + 1, s + 3, s + 3, 1e-10f, 0.0f, out.data() + 1, nullptr);   // gate (den) 0: fallback 0
+    kernels::scalar_ratio(s + 1, s + 3, s + 3, 1e-10f, -1.0f, out.data() + 2, nullptr);  // kept: 9
     kernels::scalar_subtract(S.data(), S.data() + 1, out.data() + 3, nullptr);                  // -2.875
     CHECK(out.values() == std::vector<float>{0.5f, 0.0f, 9.0f, -2.875f});
     CHECK(same_bits(Y.values(), on_cpu(x, y, [](Backend& b, const float* px, float* py, std::size_t m) {

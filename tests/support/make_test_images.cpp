@@ -1,9 +1,12 @@
 // make_test_images DIR: the pictures the CLI tests read: content.png (64x48), style.png (40x40), the
-// content picture as JPEG, a corrupt PNG and a text file with an image extension.
+// content picture as JPEG, a corrupt PNG and a text file with an image extension; and two 1/8-channel
+// VGG-19 files nst transfer must refuse (built with matio directly): one whose conv3_1 takes 7 channels
+// where conv2_2 gives 16, one whose conv3_2 is renamed.
 #include <cstdio>
 #include <fstream>
 #include <string>
 
+#include "mat_builder.hpp"
 #include "nst/image.hpp"
 #include "test_images.hpp"
 
@@ -18,5 +21,11 @@ int main(int argc, char** argv) {
     nst::save_image(nst::test::style_picture(40, 40), dir + "/style.png");
     std::ofstream(dir + "/corrupt.png", std::ios::binary) << "\x89PNG\r\n\x1a\n" << std::string(100, '\x17');
     std::ofstream(dir + "/notes.png") << "this is text, not a picture\n";
+    auto layers = nst::test::vgg_test_layers(8, 1);
+    layers[10].filter_dims = {3, 3, 7, 32};  // conv3_1
+    nst::test::write_test_mat(dir + "/vgg19-div8-broken-chain.mat", layers);
+    layers = nst::test::vgg_test_layers(8, 1);
+    layers[12].name = "conv3_x";  // conv3_2
+    nst::test::write_test_mat(dir + "/vgg19-div8-renamed.mat", layers);
     return 0;
 }

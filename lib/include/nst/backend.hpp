@@ -61,10 +61,22 @@ enum class GramMethod {
     Syrk,  // SSYRK computes one triangle, mirrored after
 };
 
+// Whether the CUDA backend runs convolution, bias and ReLU as one cuDNN call.
+enum class ConvFusion {
+    Auto,      // where it agrees with the separate calls on noise and (strict FP32: only with autotune) pays
+    Fused,     // wherever cuDNN runs it (tests: the fused path against the CPU)
+    Separate,  // never (tests: the separate calls against the CPU)
+};
+
 struct BackendOptions {
     Precision precision = Precision::Fp32;
     GramMethod gram = GramMethod::Gemm;
     int cpu_threads = 0;  // CPU backend: OpenMP/OpenBLAS threads, 0 = all cores
+    // CUDA: false (default) chooses each convolution's algorithms by cuDNN's heuristics, a rule that does not
+    // time anything, so the same build, GPU and seed give bit-identical results in every process; true times
+    // every candidate on the GPU (cudnnFind) and takes the fastest, which can differ from run to run.
+    bool autotune = false;
+    ConvFusion fusion = ConvFusion::Auto;
 };
 
 // A 3x3 convolution, padding 1, stride 1: in_channels x height x width -> out_channels x height x width.
@@ -121,7 +133,8 @@ public:
     virtual void fill(float* dst, std::size_t count, float value) = 0;
     virtual void copy(const float* src, float* dst, std::size_t count) = 0;
     virtual void synchronize() = 0;
-    // Bytes of backend memory in use and the peak since creation (CUDA: device memory; CPU: this backend's
+    // Bytes of backend memory in use and the peak since creation: every buffer, workspace and scratch the
+    // backend allocates, counted while it lives (CUDA: device memory; CPU: this backend's
     // allocations).
     virtual std::size_t memory_in_use() const = 0;
     virtual std::size_t peak_memory() const = 0;
@@ -140,6 +153,10 @@ public:
     // Chooses and caches the algorithms for this shape and sizes the one shared workspace. Calling it for
     // every shape before a loop means the loop never allocates; an unprepared shape is prepared on first use.
     virtual void prepare_conv(const ConvShape& shape) = 0;
+    // Bytes beyond its inputs, outputs and weights that preparing and running a convolution of this shape can
+    // hold at once, for memory estimates: CPU, the im2col chunk (kept, one for all shapes: the largest);
+    // CUDA, an upper bound of the algorithm search's scratch while it is prepared and of the workspace after.
+    virtual std::size_t conv_memory(const ConvShape& shape) const = 0;
     // How this backend runs a convolution of this shape, in one line (prepares it first): CUDA names the cuDNN
     // algorithms and math types chosen, the workspace and whether bias and ReLU are fused (and if not, why);
     // the CPU names its method. For nst-bench's labels and diagnostics.
@@ -191,9 +208,10 @@ public:
     // y += sign · (*alpha) · x  and  x *= *alpha.
     virtual void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) = 0;
     virtual void scale_scalar(const float* alpha, float* x, std::size_t count) = 0;
-    // Scalars in backend memory: *out = *num / *den when *den > min_den, else `fallback` (a negative
+    // Scalars in backend memory: *out = *num / *den when *gate > min_gate, else `fallback` (a negative
     // fallback keeps *out as it was); *out = *a − *b.
-    virtual void scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) = 0;
+    virtual void scalar_ratio(const float* num, const float* den, const float* gate, float min_gate, float fallback,
+                              float* out) = 0;
     virtual void scalar_subtract(const float* a, const float* b, float* out) = 0;
     // One Adam step t (1-based) on x with gradient g and moments m, v (zero before step 1).
     virtual void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,

@@ -37,9 +37,27 @@ struct Losses {
     float tv = 0.0f;       // tv_weight · Σ squared neighbour differences
 };
 
-// Memory a transfer of this size would need on a backend (activations, gradients, targets, weights,
-// workspace), in bytes: what StyleTransfer checks before it allocates anything.
-std::size_t estimate_transfer_memory(const VggWeights& weights, const TransferOptions& options, int width, int height);
+// Memory a transfer of this size would allocate on this backend at its peak, in bytes: the network's
+// activations and weights, the gradients, the targets, the optimiser's state, the style images' networks
+// while their targets are computed, and the backend's convolution scratch (CPU: the im2col buffer, so the
+// estimate is within a few percent of the measured peak; CUDA: an upper bound of cuDNN's search scratch).
+// What StyleTransfer checks before it allocates anything. `styles` (when given) sizes the style networks.
+std::size_t estimate_transfer_memory(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
+                                     int width, int height, const std::vector<StyleImage>& styles = {});
+
+// The largest number of elements libnst allows in one tensor: cuDNN's descriptors and cuBLAS take int sizes.
+constexpr std::size_t kMaxTensorElements = 2147483647;  // 2³¹ − 1
+
+// Every check StyleTransfer makes before allocating: the tensors' sizes (check_tensor_sizes) and the memory
+// estimate against what the backend has. nst::Error naming the size and the estimate otherwise. For callers
+// that do work at the transfer's size before it (the nst app normalises the random network there).
+void check_transfer_fits(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width,
+                         int height, const std::vector<StyleImage>& styles = {});
+
+// nst::Error unless every tensor of a width x height transfer (and of its style images' networks) stays
+// within kMaxTensorElements; the message names the largest tensor and the largest size that fits.
+void check_tensor_sizes(const VggWeights& weights, const TransferOptions& options, int width, int height,
+                        const std::vector<StyleImage>& styles = {});
 
 class StyleTransfer {
 public:

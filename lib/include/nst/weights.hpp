@@ -76,6 +76,10 @@ struct WeightsFileInfo {
     std::array<float, 3> mean_rgb{};
     std::string mean_source;  // where the mean pixel came from, with its shape
     std::string network;      // "VGG-19 channels" | "VGG-19 channels / 8" | "custom channels"
+    // Why load_vgg19_mat (and so nst transfer) would refuse the file, from the same structural check it makes
+    // before reading any value (layers, filter shapes, the channel chain, biases, data classes); "" when none.
+    // Values (finiteness) are checked only by loading them: `nst weights info --check`.
+    std::string problem;
 };
 WeightsFileInfo inspect_weights_file(const std::string& path);
 std::string format_weights_info(const WeightsFileInfo& info);

@@ -81,9 +81,13 @@ std::int64_t CpuBackend::conv_chunk(const ConvShape& s) const {
     return std::min<std::int64_t>(s.height, std::max<std::int64_t>(1, kColumnBudget / row));
 }
 
+std::size_t CpuBackend::conv_memory(const ConvShape& s) const {
+    return static_cast<std::size_t>(conv_chunk(s) * s.width * s.in_channels * 9) * sizeof(float);
+}
+
 void CpuBackend::prepare_conv(const ConvShape& shape) {
     check_shape(shape);
-    workspace(static_cast<std::size_t>(conv_chunk(shape) * shape.width * shape.in_channels * 9));
+    workspace(conv_memory(shape) / sizeof(float));
 }
 
 std::string CpuBackend::describe_conv(const ConvShape& s) {

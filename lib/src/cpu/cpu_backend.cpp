@@ -78,13 +78,26 @@ double CpuBackend::time_ms(const std::function<void()>& work) {
 
 void CpuBackend::flush_cache() {
     // 64 MiB: more than the last-level cache of the CPUs this runs on.
-    if (flush_.empty()) flush_.resize(std::size_t(16) << 20);
+    if (flush_.empty()) {
+        std::vector<float>(std::size_t(16) << 20).swap(flush_);
+        memory_->add(flush_.size() * sizeof(float));
+    }
     for (float& v : flush_) v += 1.0f;
 }
 
+// Grows to exactly `count` floats (counted in memory_in_use and the peak), never shrinks.
 float* CpuBackend::workspace(std::size_t count) {
-    if (workspace_.size() < count) workspace_.resize(count);
+    if (workspace_.size() < count) {
+        memory_->remove(workspace_.size() * sizeof(float));
+        std::vector<float>().swap(workspace_);  // free first: the new one may need the room
+        std::vector<float>(count).swap(workspace_);
+        memory_->add(count * sizeof(float));
+    }
     return workspace_.data();
+}
+
+CpuBackend::~CpuBackend() {
+    memory_->remove((workspace_.size() + flush_.size()) * sizeof(float));
 }
 
 }  // namespace nst::cpu

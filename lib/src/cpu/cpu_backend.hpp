@@ -17,6 +17,7 @@ namespace nst::cpu {
 class CpuBackend final : public Backend {
 public:
     explicit CpuBackend(const BackendOptions& options);
+    ~CpuBackend() override;
 
     Device device() const noexcept override { return Device::Cpu; }
     std::string description() const override;
@@ -36,6 +37,7 @@ public:
     // conv.cpp
     void prepare_conv(const ConvShape& shape) override;
     std::string describe_conv(const ConvShape& shape) override;
+    std::size_t conv_memory(const ConvShape& shape) const override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
@@ -66,7 +68,8 @@ public:
     void scale(float alpha, float* x, std::size_t count) override;
     void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) override;
     void scale_scalar(const float* alpha, float* x, std::size_t count) override;
-    void scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) override;
+    void scalar_ratio(const float* num, const float* den, const float* gate, float min_gate, float fallback,
+                      float* out) override;
     void scalar_subtract(const float* a, const float* b, float* out) override;
     void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                    const AdamParams& params) override;

@@ -7,7 +7,9 @@
 namespace nst::cpu {
 
 void CpuBackend::gram(const float* F, int C, std::int64_t M, float* G) {
-    if (C < 1 || M < 1) throw Error("gram: " + std::to_string(C) + " x " + std::to_string(M) + " features");
+    // BLAS takes int sizes: M (pixels) below 2³¹.
+    if (C < 1 || M < 1 || M > INT32_MAX)
+        throw Error("gram: " + std::to_string(C) + " x " + std::to_string(M) + " features");
     const int m = static_cast<int>(M);
     if (options().gram == GramMethod::Syrk) {
         // Upper triangle (row-major), then mirrored: SSYRK leaves the other triangle untouched.

@@ -30,8 +30,9 @@ void CpuBackend::scale_scalar(const float* alpha, float* x, std::size_t count) {
     scale(*alpha, x, count);
 }
 
-void CpuBackend::scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) {
-    if (*den > min_den)
+void CpuBackend::scalar_ratio(const float* num, const float* den, const float* gate, float min_gate, float fallback,
+                              float* out) {
+    if (*gate > min_gate)
         *out = *num / *den;
     else if (fallback >= 0.0f)
         *out = fallback;

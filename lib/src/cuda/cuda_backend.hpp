@@ -18,7 +18,8 @@
 
 namespace nst::cuda {
 
-// A convolution shape's descriptors and the algorithms chosen for it by cudnnFind*.
+// A convolution shape's descriptors and the algorithms chosen for it (by cuDNN's heuristics, or timed by
+// cudnnFind*Ex with BackendOptions::autotune).
 struct ConvPlan {
     TensorDescriptor x, y, bias;
     FilterDescriptor w;
@@ -29,10 +30,30 @@ struct ConvPlan {
     cudnnMathType_t backward_math = CUDNN_FMA_MATH;
     std::size_t forward_workspace = 0;
     std::size_t backward_workspace = 0;
-    bool fused = false;  // cudnnConvolutionBiasActivationForward works here, agreed and was not slower
+    bool fused = false;  // y = relu(conv + bias) by cudnnConvolutionBiasActivationForward (ConvFusion)
     // Why the fused call is not used, when it is not: "" (fused), "not supported", "disagreed with the separate
-    // calls" (wrong output or a read of z = y despite alpha2 = 0), or "slower".
+    // calls" (wrong output or a read of z = y despite alpha2 = 0), "slower", "strict FP32 without autotune"
+    // or "forced separate".
     const char* unfused_reason = "";
+};
+
+// Device memory counted in the backend's memory_in_use() and peak while it lives: the planning scratch.
+template <class T>
+class CountedBuffer {
+public:
+    CountedBuffer(MemoryCounter& memory, std::size_t count) : buffer_(count), memory_(memory) {
+        memory_.add(buffer_.bytes());
+    }
+    ~CountedBuffer() { memory_.remove(buffer_.bytes()); }
+    CountedBuffer(const CountedBuffer&) = delete;
+    CountedBuffer& operator=(const CountedBuffer&) = delete;
+    T* data() const noexcept { return buffer_.data(); }
+    std::size_t size() const noexcept { return buffer_.size(); }
+    std::size_t bytes() const noexcept { return buffer_.bytes(); }
+
+private:
+    DeviceBuffer<T> buffer_;
+    MemoryCounter& memory_;
 };
 
 struct PoolPlan {
@@ -63,6 +84,7 @@ public:
     // kernels/conv.cu
     void prepare_conv(const ConvShape& shape) override;
     std::string describe_conv(const ConvShape& shape) override;
+    std::size_t conv_memory(const ConvShape& shape) const override;
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
@@ -93,7 +115,8 @@ public:
     void scale(float alpha, float* x, std::size_t count) override;
     void axpy_scalar(float sign, const float* alpha, const float* x, float* y, std::size_t count) override;
     void scale_scalar(const float* alpha, float* x, std::size_t count) override;
-    void scalar_ratio(const float* num, const float* den, float min_den, float fallback, float* out) override;
+    void scalar_ratio(const float* num, const float* den, const float* gate, float min_gate, float fallback,
+                      float* out) override;
     void scalar_subtract(const float* a, const float* b, float* out) override;
     void adam_step(float* x, const float* g, float* m, float* v, std::size_t count, int step,
                    const AdamParams& params) override;
@@ -112,9 +135,14 @@ private:
     using ConvKey = std::tuple<int, int, int, int, int>;
     using PoolKey = std::tuple<int, int, int, int, int>;
     bool strict() const noexcept { return options().precision == Precision::Fp32; }
+    struct ConvScratch;  // tensors of a shape for the search and the fusion check (kernels/conv.cu)
     void choose_algorithms(const ConvShape& s, ConvPlan& plan);
-    // y: `count` floats, overwritten.
-    void choose_fusion(ConvPlan& plan, const float* x, const float* w, const float* b, float* y, std::size_t count);
+    void find_algorithms(const ConvShape& s, ConvPlan& plan, ConvScratch& scratch, std::size_t limit);
+    void heuristic_algorithms(const ConvShape& s, ConvPlan& plan, std::size_t limit);
+    void choose_fusion(ConvPlan& plan, ConvScratch& scratch);
+    enum class FusionCheck { Unsupported, Disagrees, Agrees };
+    FusionCheck check_fusion(ConvPlan& plan, ConvScratch& scratch);
+    void fill_noise(CountedBuffer<float>& buffer, std::uint64_t seed);
     void conv_forward_unfused(const ConvPlan& plan, const float* x, const float* w, const float* b, float* y,
                               bool relu);
     const PoolPlan& pool_plan(const PoolShape& s);

@@ -1,6 +1,7 @@
 #include "cuda_owners.hpp"
 
 #include <cfloat>
+#include <cstdint>
 #include <string>
 
 namespace nst::cuda {
@@ -32,6 +33,11 @@ CublasHandle make_cublas_handle() {
 }
 
 TensorDescriptor make_tensor_descriptor(int n, int c, int h, int w) {
+    // cuDNN's strides are int: a tensor must have fewer than 2³¹ elements (nst::check_tensor_sizes keeps the
+    // engine's tensors below this; here it is enforced for every caller).
+    if (1ll * n * c * h * w > INT32_MAX)
+        throw Error("tensor " + std::to_string(n) + "x" + std::to_string(c) + "x" + std::to_string(h) + "x" +
+                    std::to_string(w) + " has 2^31 or more elements: cuDNN's descriptors cannot hold it");
     cudnnTensorDescriptor_t d = nullptr;
     CHECK_CUDNN(cudnnCreateTensorDescriptor(&d));
     TensorDescriptor owner(d);
