@@ -1,16 +1,20 @@
-// The CUDA backend's 3x3 convolution through cuDNN: algorithms found once per shape with cudnnFind*Ex and
-// cached, one shared workspace, forward with bias and ReLU fused (cudnnConvolutionBiasActivationForward)
-// where that works, agrees with the separate calls and is not slower, backward-data only. No kernel of
-// libnst's own (the search's noise comes from image.cuh).
+// The CUDA backend's convolutions through cuDNN (any kernel size, stride and zero padding): algorithms
+// chosen once per shape for the three directions (forward, backward-data, backward-filter) by cuDNN's
+// heuristics or, with autotune, timed by cudnnFind*Ex, and cached; one shared workspace; forward with bias and
+// ReLU fused (cudnnConvolutionBiasActivationForward) where that works and agrees with the separate calls.
+// The bias gradient is libnst's own per-channel reduction (conv.cuh); the search's noise comes from
+// image.cuh.
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
 
+#include "conv.cuh"
 #include "cuda/cuda_backend.hpp"
 #include "image.cuh"
 #include "vector.cuh"
 #include "nst/error.hpp"
+#include "shape_checks.hpp"
 
 namespace nst::cuda {
 
@@ -45,6 +49,18 @@ const char* backward_algo_name(cudnnConvolutionBwdDataAlgo_t a) {
     }
 }
 
+const char* filter_algo_name(cudnnConvolutionBwdFilterAlgo_t a) {
+    switch (a) {
+        case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0: return "ALGO_0";
+        case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1: return "ALGO_1";
+        case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT: return "FFT";
+        case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3: return "ALGO_3";
+        case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED: return "WINOGRAD_NONFUSED";
+        case CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING: return "FFT_TILING";
+        default: return "?";
+    }
+}
+
 const char* math_name(cudnnMathType_t m) {
     switch (m) {
         case CUDNN_DEFAULT_MATH: return "default math";
@@ -61,13 +77,14 @@ std::string kib(std::size_t bytes) {
 
 std::string shape_text(const ConvShape& s) {
     return std::to_string(s.batch) + "x" + std::to_string(s.in_channels) + "x" + std::to_string(s.height) + "x" +
-           std::to_string(s.width) + " -> " + std::to_string(s.out_channels) + " channels";
+           std::to_string(s.width) + " -> " + std::to_string(s.out_channels) + " channels, kernel " +
+           std::to_string(s.kernel) + " stride " + std::to_string(s.stride) + " pad " + std::to_string(s.pad);
 }
 
 // The first usable result (cuDNN sorts search results by time and heuristic results by expected speed): never
 // a non-deterministic one, one that wants more workspace than `limit`, or one that converts inputs to FP16
 // (CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: overflow above 65504); in strict FP32 no tensor-op result (TF32)
-// either. `what` ("forward", "backward-data") names it in the error.
+// either. `what` ("forward", "backward-data", "backward-filter") names it in the error.
 template <class Perf>
 const Perf& pick(const std::vector<Perf>& results, int count, bool strict, std::size_t limit, const char* what,
                  const ConvShape& s) {
@@ -102,18 +119,13 @@ void CudaBackend::fill_noise(CountedBuffer<float>& buffer, std::uint64_t seed) {
 struct CudaBackend::ConvScratch {
     CountedBuffer<float> x, y, w, b, separate;
     ConvScratch(MemoryCounter& m, const ConvShape& s)
-        : x(m, std::size_t(s.batch) * s.in_channels * s.height * s.width),
-          y(m, std::size_t(s.batch) * s.out_channels * s.height * s.width),
-          w(m, std::size_t(s.out_channels) * s.in_channels * 9),
-          b(m, std::size_t(s.out_channels)),
+        : x(m, s.in_size()), y(m, s.out_size()), w(m, s.filter_size()), b(m, std::size_t(s.out_channels)),
           separate(m, y.size()) {}
 };
 
 std::size_t CudaBackend::conv_memory(const ConvShape& s) const {
     // The scratch above, the search's workspace and the kept workspace: each at most the limit.
-    const std::size_t tensors = std::size_t(s.batch) * (std::size_t(s.in_channels) + 2 * std::size_t(s.out_channels)) *
-                                    s.height * s.width +
-                                std::size_t(s.out_channels) * (s.in_channels * 9 + 1);
+    const std::size_t tensors = s.in_size() + 2 * s.out_size() + s.filter_size() + std::size_t(s.out_channels);
     return tensors * sizeof(float) + 2 * search_limit();
 }
 
@@ -123,6 +135,7 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
     const cudnnMathType_t search_math = strict() ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH;
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), search_math));
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), search_math));
+    CHECK_CUDNN(cudnnSetConvolutionMathType(p.filter_conv.get(), search_math));
     ConvScratch scratch(*memory_, s);
     const std::size_t limit = search_limit();
     if (options().autotune)
@@ -132,8 +145,9 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
     if (!strict()) {
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), p.forward_math));
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), p.backward_math));
+        CHECK_CUDNN(cudnnSetConvolutionMathType(p.filter_conv.get(), p.filter_math));
     }
-    ensure(conv_workspace_, std::max(p.forward_workspace, p.backward_workspace));
+    ensure(conv_workspace_, std::max({p.forward_workspace, p.backward_workspace, p.filter_workspace}));
     choose_fusion(p, scratch);
 }
 
@@ -162,6 +176,15 @@ void CudaBackend::find_algorithms(const ConvShape& s, ConvPlan& p, ConvScratch& 
     p.backward_algo = d.algo;
     p.backward_workspace = d.memory;
     p.backward_math = strict() ? CUDNN_FMA_MATH : d.mathType;
+    CHECK_CUDNN(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(h, &max_count));
+    std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> flt(static_cast<std::size_t>(max_count));
+    CHECK_CUDNN(cudnnFindConvolutionBackwardFilterAlgorithmEx(h, p.x.get(), t.x.data(), p.y.get(), t.y.data(),
+                                                              p.filter_conv.get(), p.w.get(), t.w.data(), max_count,
+                                                              &count, flt.data(), search.data(), limit));
+    const auto& g = pick(flt, count, strict(), limit, "backward-filter", s);
+    p.filter_algo = g.algo;
+    p.filter_workspace = g.memory;
+    p.filter_math = strict() ? CUDNN_FMA_MATH : g.mathType;
 }
 
 // cuDNN's heuristics (the _v7 queries): nothing is run or timed, so the choice is the same in every process
@@ -189,6 +212,22 @@ void CudaBackend::heuristic_algorithms(const ConvShape& s, ConvPlan& p, std::siz
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), p.backward_math));
     CHECK_CUDNN(cudnnGetConvolutionBackwardDataWorkspaceSize(h, p.w.get(), p.y.get(), p.backward_conv.get(), p.x.get(),
                                                              p.backward_algo, &p.backward_workspace));
+    heuristic_filter_algorithm(s, p, limit);
+}
+
+void CudaBackend::heuristic_filter_algorithm(const ConvShape& s, ConvPlan& p, std::size_t limit) {
+    cudnnHandle_t h = dnn_.get();
+    int max_count = 0, count = 0;
+    CHECK_CUDNN(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(h, &max_count));
+    std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> flt(static_cast<std::size_t>(max_count));
+    CHECK_CUDNN(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, p.x.get(), p.y.get(), p.filter_conv.get(), p.w.get(),
+                                                              max_count, &count, flt.data()));
+    const auto& g = pick(flt, count, strict(), limit, "backward-filter", s);
+    p.filter_algo = g.algo;
+    p.filter_math = strict() ? CUDNN_FMA_MATH : g.mathType;
+    CHECK_CUDNN(cudnnSetConvolutionMathType(p.filter_conv.get(), p.filter_math));
+    CHECK_CUDNN(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, p.x.get(), p.y.get(), p.filter_conv.get(), p.w.get(),
+                                                               p.filter_algo, &p.filter_workspace));
 }
 
 // Whether y = relu(conv(x) + bias) runs as one cuDNN call (BackendOptions::fusion). Auto: only where the fused
@@ -295,18 +334,18 @@ void CudaBackend::conv_forward_unfused(const ConvPlan& p, const float* x, const 
 }
 
 const ConvPlan& CudaBackend::conv_plan(const ConvShape& s) {
-    if (s.batch < 1 || s.in_channels < 1 || s.out_channels < 1 || s.height < 1 || s.width < 1)
-        throw Error("conv: invalid shape " + shape_text(s));
-    const ConvKey key{s.batch, s.in_channels, s.out_channels, s.height, s.width};
+    check_conv_shape(s);
+    const ConvKey key{s.batch, s.in_channels, s.out_channels, s.height, s.width, s.kernel, s.stride, s.pad};
     auto it = conv_plans_.find(key);
     if (it != conv_plans_.end()) return *it->second;
     auto p = std::make_unique<ConvPlan>();
     p->x = make_tensor_descriptor(s.batch, s.in_channels, s.height, s.width);
-    p->y = make_tensor_descriptor(s.batch, s.out_channels, s.height, s.width);
+    p->y = make_tensor_descriptor(s.batch, s.out_channels, s.out_height(), s.out_width());
     p->bias = make_tensor_descriptor(1, s.out_channels, 1, 1);
-    p->w = make_filter_descriptor(s.out_channels, s.in_channels, 3, 3);
-    p->forward_conv = make_convolution_descriptor(1, 1);
-    p->backward_conv = make_convolution_descriptor(1, 1);
+    p->w = make_filter_descriptor(s.out_channels, s.in_channels, s.kernel, s.kernel);
+    p->forward_conv = make_convolution_descriptor(s.pad, s.stride);
+    p->backward_conv = make_convolution_descriptor(s.pad, s.stride);
+    p->filter_conv = make_convolution_descriptor(s.pad, s.stride);
     choose_algorithms(s, *p);
     return *conv_plans_.emplace(key, std::move(p)).first->second;
 }
@@ -321,7 +360,8 @@ std::string CudaBackend::describe_conv(const ConvShape& shape) {
            " (" + math_name(p.forward_math) + ", " + kib(p.forward_workspace) + "), bias+ReLU " +
            (p.fused ? std::string("fused") : std::string("separate: fused ") + p.unfused_reason) +
            "; backward-data " + backward_algo_name(p.backward_algo) + " (" + math_name(p.backward_math) + ", " +
-           kib(p.backward_workspace) + ")";
+           kib(p.backward_workspace) + "); backward-filter " + filter_algo_name(p.filter_algo) + " (" +
+           math_name(p.filter_math) + ", " + kib(p.filter_workspace) + ")";
 }
 
 void CudaBackend::conv_forward(const ConvShape& s, const float* x, const float* w, const float* b, float* y,
@@ -344,6 +384,21 @@ void CudaBackend::conv_backward_data(const ConvShape& s, const float* w, const f
     CHECK_CUDNN(cudnnConvolutionBackwardData(dnn_.get(), &one, p.w.get(), w, p.y.get(), dy, p.backward_conv.get(),
                                              p.backward_algo, conv_workspace_.data(), p.backward_workspace, &zero,
                                              p.x.get(), dx));
+}
+
+void CudaBackend::conv_backward_filter(const ConvShape& s, const float* x, const float* dy, float* dw,
+                                       bool accumulate) {
+    const ConvPlan& p = conv_plan(s);
+    const float one = 1.0f, beta = accumulate ? 1.0f : 0.0f;
+    CHECK_CUDNN(cudnnConvolutionBackwardFilter(dnn_.get(), &one, p.x.get(), x, p.y.get(), dy, p.filter_conv.get(),
+                                               p.filter_algo, conv_workspace_.data(), p.filter_workspace, &beta,
+                                               p.w.get(), dw));
+}
+
+void CudaBackend::conv_backward_bias(const ConvShape& s, const float* dy, float* db, bool accumulate) {
+    conv_plan(s);  // validates the shape
+    kernels::channel_sum(dy, s.batch, s.out_channels, std::size_t(s.out_height()) * s.out_width(), accumulate, db,
+                         stream_.get());
 }
 
 }  // namespace nst::cuda

@@ -32,6 +32,22 @@ __global__ void partial_sums_kernel(Term term, std::size_t n, double* partials) 
     if (threadIdx.x == 0) partials[blockIdx.x] = cache[0];
 }
 
+// The sum of v over a block of Threads threads (Threads a power of two, blockDim.x == Threads) in a fixed
+// tree through `cache` (Threads doubles of shared memory); every thread gets it. Ends with a barrier, so the
+// cache can be used again at once. For kernels that reduce one slice per block (per-channel sums).
+template <int Threads>
+__device__ double block_sum(double v, double* cache) {
+    cache[threadIdx.x] = v;
+    __syncthreads();
+    for (int half = Threads / 2; half > 0; half /= 2) {
+        if (static_cast<int>(threadIdx.x) < half) cache[threadIdx.x] += cache[threadIdx.x + half];
+        __syncthreads();
+    }
+    const double total = cache[0];
+    __syncthreads();
+    return total;
+}
+
 // One block: *out = scale * Σ partials, in a fixed tree.
 NST_KERNEL void finish_kernel(const double* partials, double scale, float* out) {
     __shared__ double cache[kReduceBlocks];

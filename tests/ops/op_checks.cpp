@@ -91,15 +91,18 @@ double project(const Vec& v, const std::vector<float>& r) {
 
 std::string conv_name(const char* op, const ConvShape& s) {
     return std::string(op) + " " + std::to_string(s.batch) + "x" + std::to_string(s.in_channels) + "x" +
-           std::to_string(s.height) + "x" + std::to_string(s.width) + "->" + std::to_string(s.out_channels);
+           std::to_string(s.height) + "x" + std::to_string(s.width) + "->" + std::to_string(s.out_channels) +
+           (s.kernel == 3 && s.stride == 1 && s.pad == 1
+                ? std::string()
+                : " k" + std::to_string(s.kernel) + "s" + std::to_string(s.stride) + "p" + std::to_string(s.pad));
 }
 
 std::size_t in_size(const ConvShape& s) {
-    return std::size_t(s.batch) * s.in_channels * s.height * s.width;
+    return s.in_size();
 }
 
 std::size_t out_size(const ConvShape& s) {
-    return std::size_t(s.batch) * s.out_channels * s.height * s.width;
+    return s.out_size();
 }
 
 }  // namespace nst::test

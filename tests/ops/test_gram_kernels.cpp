@@ -14,12 +14,6 @@ using namespace nst::test;
 
 namespace {
 
-struct Blas {
-    cublasHandle_t handle = nullptr;
-    Blas() { cublasCreate(&handle); }
-    ~Blas() { cublasDestroy(handle); }
-};
-
 const std::pair<int, int> kShapes[] = {{3, 17}, {16, 5}, {1, 9}, {33, 65}, {64, 4096}};
 
 }  // namespace
@@ -44,7 +38,7 @@ TEST_CASE("kernels: the mirror copies the upper triangle to the lower one, and n
 }
 
 TEST_CASE("kernels: Gram matrices by SGEMM and by SSYRK + mirror equal the CPU's", "[kernels][gram]") {
-    Blas blas;
+    harness::BlasHandle blas;
     for (auto [C, M] : kShapes)
         for (bool syrk : {false, true}) {
             const auto F = random_floats(std::size_t(C) * M, 113);
@@ -67,7 +61,7 @@ TEST_CASE("kernels: Gram matrices by SGEMM and by SSYRK + mirror equal the CPU's
 }
 
 TEST_CASE("kernels: the style loss and its gradient equal the CPU's, set and accumulated", "[kernels][gram]") {
-    Blas blas;
+    harness::BlasHandle blas;
     for (auto [C, M] : kShapes)
         for (bool syrk : {false, true})
             for (bool accumulate : {false, true}) {

@@ -25,7 +25,7 @@ std::map<std::string, ReferenceFeature> reference_features(const VggWeights& w, 
         if (l.kind == LayerKind::Conv) {
             const ConvWeights& c = w.convs[static_cast<std::size_t>(conv++)];
             const ConvShape s{1, c.in_channels, c.out_channels, H, W};
-            cur = conv3x3(s, cur, to_double(c.filters), to_double(c.bias), true);
+            cur = conv2d(s, cur, to_double(c.filters), to_double(c.bias), true);
             channels = c.out_channels;
             out["relu" + l.name.substr(4)] = {cur, channels, H, W};
         } else {

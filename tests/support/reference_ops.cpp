@@ -26,45 +26,55 @@ std::size_t at(int c, int h, int w, int H, int W) {
 
 }  // namespace
 
-Vec conv3x3(const ConvShape& s, const Vec& x, const Vec& w, const Vec& b, bool relu) {
-    const int H = s.height, W = s.width, Ci = s.in_channels, Co = s.out_channels;
-    Vec y(std::size_t(s.batch) * Co * H * W);
+// Calls f(y index, x index, w index) for every product of the textbook convolution: output (n, o, ho, wo),
+// input channel i, kernel offset (kh, kw), the input pixel (ho·stride + kh − pad, wo·stride + kw − pad) where
+// it lies inside the image (outside it is a zero of the padding).
+template <class F>
+void for_each_product(const ConvShape& s, F f) {
+    const int H = s.height, W = s.width, Ci = s.in_channels, Co = s.out_channels, K = s.kernel;
+    const int OH = s.out_height(), OW = s.out_width();
     for (int n = 0; n < s.batch; ++n)
         for (int o = 0; o < Co; ++o)
-            for (int h = 0; h < H; ++h)
-                for (int c = 0; c < W; ++c) {
-                    double acc = b[std::size_t(o)];
+            for (int ho = 0; ho < OH; ++ho)
+                for (int wo = 0; wo < OW; ++wo)
                     for (int i = 0; i < Ci; ++i)
-                        for (int kr = 0; kr < 3; ++kr)
-                            for (int kc = 0; kc < 3; ++kc) {
-                                const int hh = h + kr - 1, cc = c + kc - 1;
-                                if (hh < 0 || hh >= H || cc < 0 || cc >= W) continue;
-                                acc += w[((std::size_t(o) * Ci + i) * 3 + kr) * 3 + kc] *
-                                       x[std::size_t(n) * Ci * H * W + at(i, hh, cc, H, W)];
+                        for (int kh = 0; kh < K; ++kh)
+                            for (int kw = 0; kw < K; ++kw) {
+                                const int h = ho * s.stride + kh - s.pad, c = wo * s.stride + kw - s.pad;
+                                if (h < 0 || h >= H || c < 0 || c >= W) continue;
+                                f(std::size_t(n) * Co * OH * OW + at(o, ho, wo, OH, OW),
+                                  std::size_t(n) * Ci * H * W + at(i, h, c, H, W),
+                                  ((std::size_t(o) * Ci + i) * K + kh) * K + kw);
                             }
-                    y[std::size_t(n) * Co * H * W + at(o, h, c, H, W)] = relu ? std::max(acc, 0.0) : acc;
-                }
+}
+
+Vec conv2d(const ConvShape& s, const Vec& x, const Vec& w, const Vec& b, bool relu) {
+    const std::size_t plane = std::size_t(s.out_height()) * s.out_width();
+    Vec y(s.out_size());
+    for (std::size_t j = 0; j < y.size(); ++j) y[j] = b[j / plane % std::size_t(s.out_channels)];
+    for_each_product(s, [&](std::size_t yi, std::size_t xi, std::size_t wi) { y[yi] += w[wi] * x[xi]; });
+    if (relu)
+        for (double& v : y) v = std::max(v, 0.0);
     return y;
 }
 
-Vec conv3x3_transpose(const ConvShape& s, const Vec& w, const Vec& dy) {
-    const int H = s.height, W = s.width, Ci = s.in_channels, Co = s.out_channels;
-    Vec dx(std::size_t(s.batch) * Ci * H * W, 0.0);
-    for (int n = 0; n < s.batch; ++n)
-        for (int o = 0; o < Co; ++o)
-            for (int h = 0; h < H; ++h)
-                for (int c = 0; c < W; ++c) {
-                    const double g = dy[std::size_t(n) * Co * H * W + at(o, h, c, H, W)];
-                    for (int i = 0; i < Ci; ++i)
-                        for (int kr = 0; kr < 3; ++kr)
-                            for (int kc = 0; kc < 3; ++kc) {
-                                const int hh = h + kr - 1, cc = c + kc - 1;
-                                if (hh < 0 || hh >= H || cc < 0 || cc >= W) continue;
-                                dx[std::size_t(n) * Ci * H * W + at(i, hh, cc, H, W)] +=
-                                    g * w[((std::size_t(o) * Ci + i) * 3 + kr) * 3 + kc];
-                            }
-                }
+Vec conv2d_transpose(const ConvShape& s, const Vec& w, const Vec& dy) {
+    Vec dx(s.in_size(), 0.0);
+    for_each_product(s, [&](std::size_t yi, std::size_t xi, std::size_t wi) { dx[xi] += dy[yi] * w[wi]; });
     return dx;
+}
+
+Vec conv2d_filter_gradient(const ConvShape& s, const Vec& x, const Vec& dy) {
+    Vec dw(s.filter_size(), 0.0);
+    for_each_product(s, [&](std::size_t yi, std::size_t xi, std::size_t wi) { dw[wi] += dy[yi] * x[xi]; });
+    return dw;
+}
+
+Vec conv2d_bias_gradient(const ConvShape& s, const Vec& dy) {
+    const std::size_t plane = std::size_t(s.out_height()) * s.out_width();
+    Vec db(std::size_t(s.out_channels), 0.0);
+    for (std::size_t j = 0; j < dy.size(); ++j) db[j / plane % std::size_t(s.out_channels)] += dy[j];
+    return db;
 }
 
 Vec pool(const PoolShape& s, const Vec& x) {
@@ -164,11 +174,14 @@ double tv_loss(int planes, int H, int W, const Vec& x, double weight) {
 
 double relative_max_error(const Vec& a, const Vec& b, double floor) {
     double err = 0.0, scale = floor;
+    if (a.size() != b.size()) return INFINITY;
     for (std::size_t i = 0; i < b.size(); ++i) {
-        err = std::max(err, std::abs(a[i] - b[i]));
+        const double d = std::abs(a[i] - b[i]);
+        if (std::isnan(d)) return INFINITY;  // std::max would skip it: an unwritten (poisoned) output
+        err = std::max(err, d);
         scale = std::max(scale, std::abs(b[i]));
     }
-    return a.size() == b.size() ? err / scale : INFINITY;
+    return err / scale;
 }
 
 double relative_max_error(const std::vector<float>& a, const Vec& b, double floor) {

@@ -16,10 +16,13 @@ using Vec = std::vector<double>;
 std::vector<float> random_floats(std::size_t n, std::uint64_t seed, float lo = -1.0f, float hi = 1.0f);
 Vec to_double(const std::vector<float>& v);
 
-// y = conv3x3(x, w) + b, optionally relu. x: N x Cin x H x W; w: Cout x Cin x 3 x 3; pad 1.
-Vec conv3x3(const ConvShape& s, const Vec& x, const Vec& w, const Vec& b, bool relu);
-// The transposed convolution: gradient of <dy, conv3x3(x, w)> with respect to x.
-Vec conv3x3_transpose(const ConvShape& s, const Vec& w, const Vec& dy);
+// y = conv(x, w) + b, optionally relu. x: N x Cin x H x W; w: Cout x Cin x K x K; stride and zero padding as
+// in the shape.
+Vec conv2d(const ConvShape& s, const Vec& x, const Vec& w, const Vec& b, bool relu);
+// The gradients of <dy, conv(x, w) + b>: with respect to x (the transposed convolution), w and b.
+Vec conv2d_transpose(const ConvShape& s, const Vec& w, const Vec& dy);
+Vec conv2d_filter_gradient(const ConvShape& s, const Vec& x, const Vec& dy);
+Vec conv2d_bias_gradient(const ConvShape& s, const Vec& dy);
 // 2x2/stride-2 'SAME' pooling and its gradient (max: the first maximum in row-major order).
 Vec pool(const PoolShape& s, const Vec& x);
 Vec pool_gradient(const PoolShape& s, const Vec& x, const Vec& dy);
@@ -46,7 +49,8 @@ Vec numeric_gradient(F f, Vec x, double h) {
     return g;
 }
 
-// max |a − b| / max(max |b|, floor): the error relative to the reference's scale.
+// max |a − b| / max(max |b|, floor): the error relative to the reference's scale; infinite when the sizes
+// differ or any difference is NaN (an output left poisoned).
 double relative_max_error(const std::vector<float>& a, const Vec& b, double floor = 1e-30);
 double relative_max_error(const Vec& a, const Vec& b, double floor = 1e-30);
 

@@ -79,13 +79,23 @@ struct BackendOptions {
     ConvFusion fusion = ConvFusion::Auto;
 };
 
-// A 3x3 convolution, padding 1, stride 1: in_channels x height x width -> out_channels x height x width.
+// A 2-D convolution of a batch x in_channels x height x width input with out_channels filters of kernel x
+// kernel, stride `stride` and `pad` zeros on every side (VGG's: 3, 1, 1, which keeps the size; ResNet's also
+// 7x7/2/3 and 1x1/1 or 2/0).
 struct ConvShape {
     int batch = 1;
     int in_channels = 0;
     int out_channels = 0;
     int height = 0;
     int width = 0;
+    int kernel = 3;
+    int stride = 1;
+    int pad = 1;
+    int out_height() const noexcept { return (height + 2 * pad - kernel) / stride + 1; }
+    int out_width() const noexcept { return (width + 2 * pad - kernel) / stride + 1; }
+    std::size_t in_size() const noexcept { return std::size_t(batch) * in_channels * height * width; }
+    std::size_t out_size() const noexcept { return std::size_t(batch) * out_channels * out_height() * out_width(); }
+    std::size_t filter_size() const noexcept { return std::size_t(out_channels) * in_channels * kernel * kernel; }
 };
 
 enum class PoolMode { Average, Max };
@@ -100,6 +110,43 @@ struct PoolShape {
     PoolMode mode = PoolMode::Average;
     int out_height() const noexcept { return (height + 1) / 2; }
     int out_width() const noexcept { return (width + 1) / 2; }
+};
+
+// Batch normalisation over a batch x channels x height x width tensor: statistics per channel over the
+// batch and the pixels (Keras's BatchNormalization on a channels axis).
+struct BatchNormShape {
+    int batch = 1;
+    int channels = 0;
+    int height = 1;
+    int width = 1;
+    std::size_t plane() const noexcept { return std::size_t(height) * width; }
+    std::size_t per_channel() const noexcept { return std::size_t(batch) * plane(); }  // values per statistic
+    std::size_t size() const noexcept { return std::size_t(channels) * per_channel(); }
+};
+
+// Keras's defaults as ResNet-50 sets them (epsilon 1.001e-5, momentum 0.99); `relu` fuses a ReLU after the
+// normalisation (forward: y = max(bn(x), 0); backward: the gradient masked by y > 0).
+struct BatchNormParams {
+    float epsilon = 1.001e-5f;
+    float momentum = 0.99f;
+    bool relu = false;
+};
+
+// Max pooling of a window x window region, stride `stride`, `pad` on every side, padding excluded from the
+// maximum (on non-negative inputs, such as a ReLU's output, the same as Keras's ZeroPadding2D + MaxPooling2D:
+// ResNet-50's 3x3/2 with pad 1).
+struct MaxPoolShape {
+    int batch = 1;
+    int channels = 0;
+    int height = 0;
+    int width = 0;
+    int window = 3;
+    int stride = 2;
+    int pad = 1;
+    int out_height() const noexcept { return (height + 2 * pad - window) / stride + 1; }
+    int out_width() const noexcept { return (width + 2 * pad - window) / stride + 1; }
+    std::size_t in_size() const noexcept { return std::size_t(batch) * channels * height * width; }
+    std::size_t out_size() const noexcept { return std::size_t(batch) * channels * out_height() * out_width(); }
 };
 
 // Adam's update. Both follow m = b1 m + (1-b1) g, v = b2 v + (1-b2) g², and differ only in where epsilon
@@ -149,7 +196,7 @@ public:
     // the CPU writes one larger than the last-level cache.
     virtual void flush_cache() = 0;
 
-    // ---- convolution (weights fixed: no weight gradients) ----
+    // ---- convolution ----
     // Chooses and caches the algorithms for this shape and sizes the one shared workspace. Calling it for
     // every shape before a loop means the loop never allocates; an unprepared shape is prepared on first use.
     virtual void prepare_conv(const ConvShape& shape) = 0;
@@ -161,11 +208,16 @@ public:
     // algorithms and math types chosen, the workspace and whether bias and ReLU are fused (and if not, why);
     // the CPU names its method. For nst-bench's labels and diagnostics.
     virtual std::string describe_conv(const ConvShape& shape) = 0;
-    // y = relu(conv(x, w) + b) (relu optional). w: out x in x 3 x 3 (KCRS); b: out.
+    // y = relu(conv(x, w) + b) (relu optional). w: out x in x kernel x kernel (KCRS); b: out.
     virtual void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                               bool relu) = 0;
     // dx = the gradient of <dy, conv(x, w)> with respect to x (x itself is not needed).
     virtual void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) = 0;
+    // dw (+)= the gradient of <dy, conv(x, w)> with respect to w (+= when accumulate).
+    virtual void conv_backward_filter(const ConvShape& shape, const float* x, const float* dy, float* dw,
+                                      bool accumulate) = 0;
+    // db (+)= Σ over the batch and the output's pixels of dy, per output channel.
+    virtual void conv_backward_bias(const ConvShape& shape, const float* dy, float* db, bool accumulate) = 0;
 
     // ---- ReLU and pooling ----
     // Creates what pooling of this shape and a ReLU backward over `count` elements need (CUDA: cuDNN
@@ -178,6 +230,55 @@ public:
     // dx (shape of x) from dy (shape of y); needs x and y. Max: each window's gradient goes to its first
     // maximum in row-major order.
     virtual void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) = 0;
+
+    // ---- training ops (ResNet-50) ----
+    // Training mode: per channel c the mean μ and the biased variance σ² of x; y = γ (x − μ)/√(σ² + ε) + β
+    // (then ReLU if params.relu); saved_mean = μ and saved_inv_std = 1/√(σ² + ε) for the backward; the moving
+    // statistics m = momentum·m + (1 − momentum)·μ and v likewise with the unbiased variance σ²·n/(n − 1)
+    // (σ² itself when a channel has n = 1 value). Every per-channel array has `channels` elements.
+    virtual void batch_norm_forward_training(const BatchNormShape& shape, const BatchNormParams& params,
+                                             const float* x, const float* gamma, const float* beta, float* y,
+                                             float* saved_mean, float* saved_inv_std, float* moving_mean,
+                                             float* moving_var) = 0;
+    // Inference: y = γ (x − moving_mean)/√(moving_var + ε) + β (then ReLU if params.relu).
+    virtual void batch_norm_forward_inference(const BatchNormShape& shape, const BatchNormParams& params,
+                                              const float* x, const float* gamma, const float* beta,
+                                              const float* moving_mean, const float* moving_var, float* y) = 0;
+    // The training forward's backward: dy is the gradient of y (masked by y > 0 first when params.relu);
+    // dx = γ·inv_std·(dy − mean(dy) − x̂·mean(dy·x̂)) with x̂ = (x − μ)·inv_std, and dγ (+)= Σ dy·x̂,
+    // dβ (+)= Σ dy (+= when accumulate). dx may be dy.
+    virtual void batch_norm_backward(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                                     const float* y, const float* dy, const float* gamma, const float* saved_mean,
+                                     const float* saved_inv_std, float* dx, float* dgamma, float* dbeta,
+                                     bool accumulate) = 0;
+    // y = a + b, then ReLU if `relu` (the residual connection). y may be a or b. Its backward is the ReLU's
+    // (relu_backward) followed by the same gradient for both inputs.
+    virtual void add(const float* a, const float* b, float* y, std::size_t count, bool relu) = 0;
+    virtual void max_pool_forward(const MaxPoolShape& shape, const float* x, float* y) = 0;
+    // dx from dy: each window's gradient to its maximum (with ties, one of them). Needs x and y.
+    virtual void max_pool_backward(const MaxPoolShape& shape, const float* x, const float* y, const float* dy,
+                                   float* dx) = 0;
+    // y[n][c] = the mean of x[n][c] over its `pixels` values; backward: dx[n][c][j] = dy[n][c] / pixels.
+    virtual void global_avg_pool_forward(int batch, int channels, std::int64_t pixels, const float* x, float* y) = 0;
+    virtual void global_avg_pool_backward(int batch, int channels, std::int64_t pixels, const float* dy,
+                                          float* dx) = 0;
+    // A dense layer on rows: y (batch x outputs) = x (batch x inputs) · w (inputs x outputs, Keras's order) + b.
+    virtual void dense_forward(int batch, int inputs, int outputs, const float* x, const float* w, const float* b,
+                               float* y) = 0;
+    // dx = dy · wᵀ.
+    virtual void dense_backward_data(int batch, int inputs, int outputs, const float* w, const float* dy,
+                                     float* dx) = 0;
+    // dw (+)= xᵀ · dy, db (+)= Σ over the batch of dy (+= when accumulate).
+    virtual void dense_backward_weights(int batch, int inputs, int outputs, const float* x, const float* dy,
+                                        float* dw, float* db, bool accumulate) = 0;
+    // Softmax cross-entropy from logits (batch x classes) against integer labels stored as floats (each in
+    // [0, classes): callers check them): *loss = the mean over the batch of −log softmax(logits)[label];
+    // *correct = how many rows have their label as the first maximum of the logits (Keras's accuracy);
+    // dlogits = (softmax − onehot(label)) / batch. scratch: 2·batch floats.
+    virtual void softmax_cross_entropy(int batch, int classes, const float* logits, const float* labels,
+                                       float* scratch, float* loss, float* correct, float* dlogits) = 0;
+    // Keras's SGD: velocity = momentum·velocity − lr·g; x += velocity (momentum 0: x −= lr·g, velocity unused).
+    virtual void sgd_step(float* x, const float* g, float* velocity, std::size_t count, float lr, float momentum) = 0;
 
     // ---- Gram matrices and losses. F: C x M (channels x pixels), row-major ----
     // G = F Fᵀ (C x C, both triangles written).

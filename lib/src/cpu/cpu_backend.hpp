@@ -3,7 +3,8 @@
 //
 // cpu_backend.cpp holds construction, memory and timing; each op's members are in <op>.cpp beside it, the
 // same stems as kernels/<op>.cu: conv, relu, pool, gram (Gram matrices and the style loss), content_loss,
-// tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image.
+// tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image; and for training:
+// batch_norm, add, max_pool, global_avg_pool, dense, softmax_cross_entropy, sgd.
 #pragma once
 
 #include <memory>
@@ -41,6 +42,9 @@ public:
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
+    void conv_backward_filter(const ConvShape& shape, const float* x, const float* dy, float* dw,
+                              bool accumulate) override;
+    void conv_backward_bias(const ConvShape& shape, const float* dy, float* db, bool accumulate) override;
 
     // relu.cpp, pool.cpp
     void prepare_pool(const PoolShape&) override {}
@@ -48,6 +52,32 @@ public:
     void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
     void pool_forward(const PoolShape& shape, const float* x, float* y) override;
     void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
+
+    // batch_norm.cpp, add.cpp, max_pool.cpp, global_avg_pool.cpp, dense.cpp, softmax_cross_entropy.cpp, sgd.cpp
+    void batch_norm_forward_training(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                                     const float* gamma, const float* beta, float* y, float* saved_mean,
+                                     float* saved_inv_std, float* moving_mean, float* moving_var) override;
+    void batch_norm_forward_inference(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                                      const float* gamma, const float* beta, const float* moving_mean,
+                                      const float* moving_var, float* y) override;
+    void batch_norm_backward(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                             const float* y, const float* dy, const float* gamma, const float* saved_mean,
+                             const float* saved_inv_std, float* dx, float* dgamma, float* dbeta,
+                             bool accumulate) override;
+    void add(const float* a, const float* b, float* y, std::size_t count, bool relu) override;
+    void max_pool_forward(const MaxPoolShape& shape, const float* x, float* y) override;
+    void max_pool_backward(const MaxPoolShape& shape, const float* x, const float* y, const float* dy,
+                           float* dx) override;
+    void global_avg_pool_forward(int batch, int channels, std::int64_t pixels, const float* x, float* y) override;
+    void global_avg_pool_backward(int batch, int channels, std::int64_t pixels, const float* dy, float* dx) override;
+    void dense_forward(int batch, int inputs, int outputs, const float* x, const float* w, const float* b,
+                       float* y) override;
+    void dense_backward_data(int batch, int inputs, int outputs, const float* w, const float* dy, float* dx) override;
+    void dense_backward_weights(int batch, int inputs, int outputs, const float* x, const float* dy, float* dw,
+                                float* db, bool accumulate) override;
+    void softmax_cross_entropy(int batch, int classes, const float* logits, const float* labels, float* scratch,
+                               float* loss, float* correct, float* dlogits) override;
+    void sgd_step(float* x, const float* g, float* velocity, std::size_t count, float lr, float momentum) override;
 
     // gram.cpp, content_loss.cpp, tv_loss.cpp
     void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
@@ -84,8 +114,9 @@ public:
     int threads() const noexcept { return threads_; }
 
 private:
-    // Image rows per im2col + GEMM chunk (conv.cpp).
+    // Output rows (of all images in sequence) per im2col + GEMM chunk, and the scratch (conv.cpp).
     std::int64_t conv_chunk(const ConvShape& shape) const;
+    float* conv_scratch(const ConvShape& shape, float** matrix);
     float* workspace(std::size_t count);
 
     int threads_;

@@ -1,11 +1,12 @@
-// The CUDA backend: cuDNN for convolution, ReLU and pooling; cuBLAS for Gram matrices and the style
-// gradient; libnst's kernels for reductions, losses, Adam and image ops. Everything runs on one
+// The CUDA backend: cuDNN for convolution, ReLU and pooling; cuBLAS for Gram matrices, the style gradient
+// and dense layers; libnst's kernels for reductions, losses, batch normalisation, optimisers and image ops. Everything runs on one
 // non-blocking stream; only download() and synchronize() wait for it.
 //
 // This folder holds what is not an op: construction, memory, the stream, timing and the plans' types
 // (cuda_backend.cpp). Each op's members live with its kernels in kernels/<op>.cu: conv, relu, pool, gram
 // (Gram matrices and the style loss), content_loss, tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's
-// device scalars), adam, image.
+// device scalars), adam, image; and for training: batch_norm, add, max_pool, global_avg_pool, dense,
+// softmax_cross_entropy, sgd.
 #pragma once
 
 #include <map>
@@ -23,13 +24,17 @@ namespace nst::cuda {
 struct ConvPlan {
     TensorDescriptor x, y, bias;
     FilterDescriptor w;
-    ConvolutionDescriptor forward_conv, backward_conv;  // each carries the math type of its algorithm
+    // One descriptor per direction, each carrying the math type of its algorithm.
+    ConvolutionDescriptor forward_conv, backward_conv, filter_conv;
     cudnnConvolutionFwdAlgo_t forward_algo{};
     cudnnConvolutionBwdDataAlgo_t backward_algo{};
-    cudnnMathType_t forward_math = CUDNN_FMA_MATH;  // as set on forward_conv / backward_conv
+    cudnnConvolutionBwdFilterAlgo_t filter_algo{};
+    cudnnMathType_t forward_math = CUDNN_FMA_MATH;  // as set on forward_conv / backward_conv / filter_conv
     cudnnMathType_t backward_math = CUDNN_FMA_MATH;
+    cudnnMathType_t filter_math = CUDNN_FMA_MATH;
     std::size_t forward_workspace = 0;
     std::size_t backward_workspace = 0;
+    std::size_t filter_workspace = 0;
     bool fused = false;  // y = relu(conv + bias) by cudnnConvolutionBiasActivationForward (ConvFusion)
     // Why the fused call is not used, when it is not: "" (fused), "not supported", "disagreed with the separate
     // calls" (wrong output or a read of z = y despite alpha2 = 0), "slower", "strict FP32 without autotune"
@@ -88,6 +93,9 @@ public:
     void conv_forward(const ConvShape& shape, const float* x, const float* w, const float* b, float* y,
                       bool relu) override;
     void conv_backward_data(const ConvShape& shape, const float* w, const float* dy, float* dx) override;
+    void conv_backward_filter(const ConvShape& shape, const float* x, const float* dy, float* dw,
+                              bool accumulate) override;
+    void conv_backward_bias(const ConvShape& shape, const float* dy, float* db, bool accumulate) override;
 
     // kernels/relu.cu, kernels/pool.cu
     void prepare_pool(const PoolShape& shape) override { pool_plan(shape); }
@@ -95,6 +103,32 @@ public:
     void relu_backward(const float* y, const float* dy, float* dx, std::size_t count) override;
     void pool_forward(const PoolShape& shape, const float* x, float* y) override;
     void pool_backward(const PoolShape& shape, const float* x, const float* y, const float* dy, float* dx) override;
+
+    // kernels/batch_norm.cu, add.cu, max_pool.cu, global_avg_pool.cu, dense.cu, softmax_cross_entropy.cu, sgd.cu
+    void batch_norm_forward_training(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                                     const float* gamma, const float* beta, float* y, float* saved_mean,
+                                     float* saved_inv_std, float* moving_mean, float* moving_var) override;
+    void batch_norm_forward_inference(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                                      const float* gamma, const float* beta, const float* moving_mean,
+                                      const float* moving_var, float* y) override;
+    void batch_norm_backward(const BatchNormShape& shape, const BatchNormParams& params, const float* x,
+                             const float* y, const float* dy, const float* gamma, const float* saved_mean,
+                             const float* saved_inv_std, float* dx, float* dgamma, float* dbeta,
+                             bool accumulate) override;
+    void add(const float* a, const float* b, float* y, std::size_t count, bool relu) override;
+    void max_pool_forward(const MaxPoolShape& shape, const float* x, float* y) override;
+    void max_pool_backward(const MaxPoolShape& shape, const float* x, const float* y, const float* dy,
+                           float* dx) override;
+    void global_avg_pool_forward(int batch, int channels, std::int64_t pixels, const float* x, float* y) override;
+    void global_avg_pool_backward(int batch, int channels, std::int64_t pixels, const float* dy, float* dx) override;
+    void dense_forward(int batch, int inputs, int outputs, const float* x, const float* w, const float* b,
+                       float* y) override;
+    void dense_backward_data(int batch, int inputs, int outputs, const float* w, const float* dy, float* dx) override;
+    void dense_backward_weights(int batch, int inputs, int outputs, const float* x, const float* dy, float* dw,
+                                float* db, bool accumulate) override;
+    void softmax_cross_entropy(int batch, int classes, const float* logits, const float* labels, float* scratch,
+                               float* loss, float* correct, float* dlogits) override;
+    void sgd_step(float* x, const float* g, float* velocity, std::size_t count, float lr, float momentum) override;
 
     // kernels/gram.cu, kernels/content_loss.cu, kernels/tv_loss.cu
     void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
@@ -132,13 +166,15 @@ public:
     const ConvPlan& conv_plan(const ConvShape& shape);
 
 private:
-    using ConvKey = std::tuple<int, int, int, int, int>;
+    using ConvKey = std::tuple<int, int, int, int, int, int, int, int>;
     using PoolKey = std::tuple<int, int, int, int, int>;
+    using MaxPoolKey = std::tuple<int, int, int, int, int, int, int>;
     bool strict() const noexcept { return options().precision == Precision::Fp32; }
     struct ConvScratch;  // tensors of a shape for the search and the fusion check (kernels/conv.cu)
     void choose_algorithms(const ConvShape& s, ConvPlan& plan);
     void find_algorithms(const ConvShape& s, ConvPlan& plan, ConvScratch& scratch, std::size_t limit);
     void heuristic_algorithms(const ConvShape& s, ConvPlan& plan, std::size_t limit);
+    void heuristic_filter_algorithm(const ConvShape& s, ConvPlan& plan, std::size_t limit);
     void choose_fusion(ConvPlan& plan, ConvScratch& scratch);
     enum class FusionCheck { Unsupported, Disagrees, Agrees };
     FusionCheck check_fusion(ConvPlan& plan, ConvScratch& scratch);
@@ -146,6 +182,7 @@ private:
     void conv_forward_unfused(const ConvPlan& plan, const float* x, const float* w, const float* b, float* y,
                               bool relu);
     const PoolPlan& pool_plan(const PoolShape& s);
+    const PoolPlan& max_pool_plan(const MaxPoolShape& s);  // kernels/max_pool.cu
     void prepare_reductions();  // allocates partials_ (kernels/reduce.cu)
     cudnnTensorDescriptor_t flat_descriptor(std::size_t count);
     // Grows an internal buffer (counted in memory_in_use) to at least `bytes`.
@@ -164,6 +201,7 @@ private:
     DeviceBuffer<unsigned char> flush_;           // flush_cache()'s buffer (twice the L2 size)
     std::map<ConvKey, std::unique_ptr<ConvPlan>> conv_plans_;
     std::map<PoolKey, PoolPlan> pool_plans_;
+    std::map<MaxPoolKey, PoolPlan> max_pool_plans_;
     std::map<std::size_t, TensorDescriptor> flat_descriptors_;
 };
 
