@@ -5,7 +5,7 @@
 #   - bin/: nst, nst-bench, the test executable (its [gpu] cases are the GPU tests); lib/: libnst and the shared libraries they need (an ldd
 #     closure) except libc/libm/the loader, the CUDA driver, cuDNN and cuBLAS, which the host provides
 #   - fixtures/: the 1/8-channel VGG-19 fixture and test pictures
-#   - bench/compare_pytorch.py, scripts/gpu-check.sh, the bundle's own run wrapper (nst-run)
+#   - bench/compare_pytorch.py, bench/compare_pytorch_resnet.py, scripts/gpu-check.sh, the bundle's own run wrapper (nst-run)
 # Carry out/nst-bundle.tar.xz with the device call and run: bash scripts/gpu-check.sh "$OUT".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ stage=out/nst-bundle
 rm -rf "$stage" && mkdir -p "$stage"/{bin,lib,fixtures,bench,scripts,tests/cli}
 cp build-bundle/apps/nst build-bundle/apps/nst-bench build-bundle/tests/nst_tests \
    build-bundle/tests/nst_make_test_images "$stage/bin/"
-cp bench/compare_pytorch.py "$stage/bench/"
+cp bench/compare_pytorch.py bench/compare_pytorch_resnet.py "$stage/bench/"
 cp tests/cli/*.sh "$stage/tests/cli/"  # gpu-check runs the CLI scripts on CUDA
 cp scripts/gpu-check.sh "$stage/scripts/"
 

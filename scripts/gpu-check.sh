@@ -2,9 +2,12 @@
 # scripts/gpu-check.sh REPORT_DIR: the one prepared GPU validation, for one device call, from the repository
 # root on the GPU host, with out/nst-bundle.tar.xz (scripts/bundle.sh) carried:
 #   host facts (OS, driver, nvcc, cmake, cuDNN/cuBLAS found); every GPU test (the [gpu] cases of nst_tests:
-#   each CUDA op against its CPU twin from tests/ops/, the end-to-end GPU-vs-CPU transfers, the CUDA
-#   plumbing); nst-bench (iterations at 256/512/1024 px first, then every op at a 512 px pass's shapes, then
-#   CPU iterations); bench/compare_pytorch.py at 512 px; compute-sanitizer memcheck on a short transfer.
+#   each CUDA op against its CPU twin from tests/ops/, the end-to-end GPU-vs-CPU transfers and training
+#   steps, the CUDA plumbing); the CLI scripts on CUDA (transfer, interrupt, train); nst-bench (iterations
+#   at 256/512/1024 px and ResNet-50's training step first, then every op at a 512 px pass's and ResNet-50's
+#   shapes, then CPU iterations and the CPU training step); bench/compare_pytorch.py at 512 px and
+#   bench/compare_pytorch_resnet.py at batch 64; compute-sanitizer memcheck on a short transfer and a short
+#   training run.
 # The whole check keeps to NST_GPU_CHECK_BUDGET seconds (default 420: give the device call timeout_s 480);
 # each stage gets at most its own cap and leaves time for the stages after it, and a stage with no time left
 # is reported "no time". REPORT_DIR receives at most 6 files (the device tool returns 8): summary.txt,
@@ -206,32 +209,33 @@ pack
 echo "== CLI scripts on CUDA ($(elapsed) s so far)"
 printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/nst" >/tmp/nst-on-bundle && chmod +x /tmp/nst-on-bundle
 cli_ok=0 cli_bad=()
-scripts=(transfer_e2e interrupt)
+scripts=(transfer_e2e interrupt train_e2e)
 [ $gpu_seen -eq 0 ] && scripts=()  # nothing to run them on
 for script in "${scripts[@]}"; do
   t=$(slice 40 200)
-  if NST_DEVICE=cuda timeout "$t" bash "$B/tests/cli/$script.sh" /tmp/nst-on-bundle "$B/fixtures" "/tmp/nst-cli-$script" \
-      >"$logs/cli-$script.txt" 2>&1; then cli_ok=$((cli_ok + 1)); else cli_bad+=("$script: $(tail -n 1 "$logs/cli-$script.txt" | cut -c1-80)"); fi
+  args=(/tmp/nst-on-bundle "$B/fixtures" "/tmp/nst-cli-$script")
+  [ "$script" = train_e2e ] && args=(/tmp/nst-on-bundle "/tmp/nst-cli-$script")
+  if NST_DEVICE=cuda timeout "$t" bash "$B/tests/cli/$script.sh" "${args[@]}" >"$logs/cli-$script.txt" 2>&1; then cli_ok=$((cli_ok + 1)); else cli_bad+=("$script: $(tail -n 1 "$logs/cli-$script.txt" | cut -c1-80)"); fi
 done
 if [ ${#scripts[@]} -eq 0 ]; then
   note "cli on cuda" "skipped" "nvidia-smi sees no GPU"
 else
-  note "cli on cuda" "$([ ${#cli_bad[@]} -eq 0 ] && echo ok || echo FAILED)" "$cli_ok of 2 scripts passed${cli_bad:+; ${cli_bad[*]}}"
+  note "cli on cuda" "$([ ${#cli_bad[@]} -eq 0 ] && echo ok || echo FAILED)" "$cli_ok of ${#scripts[@]} scripts passed${cli_bad:+; ${cli_bad[*]}}"
 fi
 pack
 
 # ---- nst-bench: the iterations first (the headline), then the ops, then the CPU ----
 echo "== nst-bench ($(elapsed) s so far)"
 t=$(slice 90 150)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration' --benchmark_min_time=0.2 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration|train_step)' --benchmark_min_time=0.2 \
   --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
 rc=$?
 t=$(slice 60 100)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|relu|pool|gram|content_loss|tv_loss|reduce|vector|adam|image)/' --benchmark_min_time=0.05 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|relu|pool|gram|content_loss|tv_loss|reduce|vector|adam|image|batch_norm|add|max_pool|global_avg_pool|dense|softmax_cross_entropy|sgd)/' --benchmark_min_time=0.05 \
   --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
 rc2=$?
 t=$(slice 30 90)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/iteration' --benchmark_min_time=0.01 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/(iteration|train_step)' --benchmark_min_time=0.01 \
   --benchmark_out="$logs/bench-cpu.json" --benchmark_out_format=json >"$logs/bench-cpu.txt" 2>&1
 grep -E "iteration|/conv/conv(1_2|4_2)_[0-9]+px/forward|/gram/|/adam/|/reduce/|/pool/pool1" "$logs/bench-cuda.txt" "$logs/bench-cpu.txt" | cut -d: -f2- | head -n 40
 ms() { awk -v pat="$1" '$1 ~ pat { print $2 " " $3; exit }' "$2"; }
@@ -240,6 +244,8 @@ status=ok
 grep -q '^cuda/iteration' "$logs/bench-cuda.txt" || status="no cuda"
 note "nst-bench" "$status" "512px iteration: fp32 $(ms 'cuda/iteration/fp32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/fp32-autotune/512px' "$logs/bench-cuda.txt")), tf32 $(ms 'cuda/iteration/tf32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/tf32-autotune/512px' "$logs/bench-cuda.txt")); 1024px fp32 $(ms 'cuda/iteration/fp32/1024px' "$logs/bench-cuda.txt")"
 note "nst-bench cpu" "-" "128px iteration $(ms 'cpu/iteration/fp32/128px' "$logs/bench-cpu.txt")"
+ips() { awk -v pat="$1" '$1 ~ pat { for (i = 1; i <= NF; ++i) if ($i ~ /^images_per_s=/) { print substr($i, 14); exit } }' "$2"; }
+note "train step b64" "-" "cuda fp32 $(ips 'cuda/train_step/fp32/b64/compute' "$logs/bench-cuda.txt") img/s (with io $(ips 'cuda/train_step/fp32/b64/with_io' "$logs/bench-cuda.txt")), tf32 $(ips 'cuda/train_step/tf32/b64/compute' "$logs/bench-cuda.txt"); cpu $(ips 'cpu/train_step/fp32/b64/compute' "$logs/bench-cpu.txt")"
 pack
 
 # ---- PyTorch side by side at 512 px ----
@@ -263,6 +269,29 @@ else
 fi
 pack
 
+# ---- PyTorch side by side: ResNet-50's training step at batch 64 ----
+echo "== compare_pytorch_resnet.py ($(elapsed) s so far)"
+if python3 -c "import torch, scipy" 2>/dev/null; then
+  t=$(slice 60 40)
+  # The script runs nst and nst-bench from a build folder: give it one that points at the bundle's wrapper.
+  mkdir -p /tmp/nst-rbuild/apps
+  for prog in nst nst-bench; do
+    printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/$prog" >"/tmp/nst-rbuild/apps/$prog"
+    chmod +x "/tmp/nst-rbuild/apps/$prog"
+  done
+  PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch_resnet.py --build /tmp/nst-rbuild --device cuda \
+    --work /tmp/nst-compare-resnet >"$logs/compare-pytorch-resnet.txt" 2>&1
+  rc=$?
+  tail -n 12 "$logs/compare-pytorch-resnet.txt"
+  status=ok
+  grep -q "libnst / this" "$logs/compare-pytorch-resnet.txt" || status="rc=$rc"
+  note "pytorch resnet" "$status" "$(grep -E 'step-1 loss|PyTorch eager  ' "$logs/compare-pytorch-resnet.txt" | sed 's/  */ /g' | tr '\n' ';' | cut -c1-300)"
+  cat "$logs/compare-pytorch-resnet.txt" >>"$logs/compare-pytorch.txt"
+else
+  note "pytorch resnet" "skipped" "no torch/scipy for python3 on this host"
+fi
+pack
+
 # ---- compute-sanitizer on a short transfer ----
 echo "== compute-sanitizer memcheck ($(elapsed) s so far)"
 if command -v compute-sanitizer >/dev/null; then
@@ -273,6 +302,12 @@ if command -v compute-sanitizer >/dev/null; then
   rc=$?
   tail -n 5 "$logs/memcheck.txt"
   note "memcheck" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck.txt" | tail -n 1)"
+  t=$(slice 60 0)
+  timeout "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" train --data synthetic:40 \
+    --batch 16 --steps 3 --device cuda >"$logs/memcheck-train.txt" 2>&1
+  rc=$?
+  tail -n 5 "$logs/memcheck-train.txt"
+  note "memcheck train" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck-train.txt" | tail -n 1)"
 else
   note "memcheck" "skipped" "no compute-sanitizer"
 fi

@@ -1,5 +1,7 @@
 #include "bench.hpp"
 
+#include "nst/resnet.hpp"
+
 #include <memory>
 #include <utility>
 #include <vector>
@@ -12,6 +14,26 @@ const ConvLayer kConvLayers[9] = {{"conv1_1", 3, 64, 512},    {"conv1_2", 64, 64
 const FeatureLayer kStyleLayers[5] = {
     {"relu1_1", 64, 512}, {"relu2_1", 128, 256}, {"relu3_1", 256, 128}, {"relu4_1", 512, 64}, {"relu5_1", 512, 32}};
 const FeatureLayer kContentLayer = {"relu4_2", 512, 64};
+
+std::vector<ResNetConv> resnet_convs(int batch) {
+    const ResNetSpec spec = resnet50_spec(ResNetConfig{}, batch);
+    std::vector<ResNetConv> convs;
+    // resnet50_conv_shapes gives each distinct shape once, in order of first use; name it after that layer.
+    for (const ConvShape& s : resnet50_conv_shapes(ResNetConfig{}, batch))
+        for (const ConvBnSpec* c : conv_bn_layers(spec)) {
+            const ConvShape& b = c->conv;
+            if (s.in_channels == b.in_channels && s.out_channels == b.out_channels && s.height == b.height &&
+                s.kernel == b.kernel && s.stride == b.stride) {
+                convs.push_back({c->name, s});
+                break;
+            }
+        }
+    return convs;
+}
+
+std::string resnet_shape(const std::string& layer, int batch) {
+    return layer + "_b" + std::to_string(batch);
+}
 
 Backend& backend(Device device, Precision precision, GramMethod gram, bool autotune) {
     static std::vector<std::pair<std::string, std::unique_ptr<Backend>>> cache;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "nst/backend.hpp"
 #include "nst/device.hpp"
@@ -39,6 +40,7 @@ struct Target {
     Device device;
     std::string prefix;
     int input_px;
+    int train_batch;  // the batch of ResNet-50's shapes (64 on CUDA, the notebook's; 16 on the CPU)
     // "<prefix>/<op>/<shape>" and, when given, "/<variant>".
     std::string name(const char* op, const std::string& shape, const std::string& variant = "") const;
     // A layer's shape at this input size: "conv1_2_128px".
@@ -66,6 +68,16 @@ inline int side_at(int side512, int input_px) {
     return side512 * input_px / 512;
 }
 
+// ResNet-50's convolutions at a batch, one per distinct shape, named after the first layer that has it
+// ("conv1", "conv2_block1_1", ...): the shapes training runs (32x32 inputs, nst/resnet.hpp).
+struct ResNetConv {
+    std::string layer;
+    ConvShape shape;
+};
+std::vector<ResNetConv> resnet_convs(int batch);
+// "<layer>_b<batch>", the shape name of ResNet-50's benchmarks.
+std::string resnet_shape(const std::string& layer, int batch);
+
 // Each op's benchmarks (ops/<op>.cpp).
 void register_conv(const Target& t);
 void register_relu(const Target& t);
@@ -77,6 +89,16 @@ void register_reduce(const Target& t);
 void register_vector(const Target& t);
 void register_adam(const Target& t);
 void register_image(const Target& t);
+void register_batch_norm(const Target& t);
+void register_add(const Target& t);
+void register_max_pool(const Target& t);
+void register_global_avg_pool(const Target& t);
+void register_dense(const Target& t);
+void register_softmax_cross_entropy(const Target& t);
+void register_sgd(const Target& t);
+// One training step of ResNet-50 on CIFAR-sized images (train_step.cpp): <prefix>/train_step/<precision>/b<batch>,
+// with images/s and the backend's peak memory.
+void register_train_step(Device device, const std::string& prefix, int batch, Precision precision);
 // Whole Adam iterations of the notebook's algorithm (iteration.cpp): <prefix>/iteration/<precision>/<px>px,
 // or <precision>-autotune when the convolutions' algorithms are timed (BackendOptions::autotune).
 void register_iteration(Device device, const std::string& prefix, int px, Precision precision,

@@ -1,7 +1,9 @@
 // nst-bench: libnst's ops and whole iterations, timed.
 // defines: per-op benchmarks at the shapes of a VGG-19 pass (CUDA at 512 px, CPU at 128 px), named
 // <backend>/<op>/<shape>[/<variant>] after the op's file stem (ops/<op>.cpp), and the end-to-end time of one
-// Adam iteration at several sizes with peak memory (<backend>/iteration/<precision>/<px>px). Google
+// Adam iteration at several sizes with peak memory (<backend>/iteration/<precision>/<px>px); ResNet-50's
+// training ops at its shapes (batch 64 on CUDA, 16 on the CPU) and its whole training step at batch 64
+// (<backend>/train_step/<precision>/b64/{compute,with_io}, images/s and peak memory). Google
 // Benchmark drives it: --benchmark_filter=REGEX, --benchmark_format=json, --benchmark_min_time=SECONDS, ...
 
 // Google Benchmark: registration, repetition, statistics, JSON output.
@@ -20,7 +22,9 @@ namespace {
 void register_ops(const nst::bench::Target& t) {
     using namespace nst::bench;
     for (auto add_op : {register_conv, register_relu, register_pool, register_gram, register_content_loss,
-                        register_tv_loss, register_reduce, register_vector, register_adam, register_image})
+                        register_tv_loss, register_reduce, register_vector, register_adam, register_image,
+                        register_batch_norm, register_add, register_max_pool, register_global_avg_pool, register_dense,
+                        register_softmax_cross_entropy, register_sgd})
         add_op(t);
 }
 
@@ -42,15 +46,17 @@ int main(int argc, char** argv) {
     }
     std::string why;
     if (nst::cuda_device_usable(&why)) {
-        register_ops({nst::Device::Cuda, "cuda", 512});
+        register_ops({nst::Device::Cuda, "cuda", 512, 64});
         for (nst::Precision p : {nst::Precision::Fp32, nst::Precision::Tf32}) {
+            nst::bench::register_train_step(nst::Device::Cuda, "cuda", 64, p);
             for (int px : {256, 512, 1024}) nst::bench::register_iteration(nst::Device::Cuda, "cuda", px, p, weights);
             nst::bench::register_iteration(nst::Device::Cuda, "cuda", 512, p, weights, true);  // timed algorithms
         }
     } else {
         std::fprintf(stderr, "nst-bench: no usable CUDA device (%s): CPU benchmarks only\n", why.c_str());
     }
-    register_ops({nst::Device::Cpu, "cpu", 128});
+    register_ops({nst::Device::Cpu, "cpu", 128, 16});
+    nst::bench::register_train_step(nst::Device::Cpu, "cpu", 64, nst::Precision::Fp32);
     for (int px : {64, 128}) nst::bench::register_iteration(nst::Device::Cpu, "cpu", px, nst::Precision::Fp32, weights);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -12,5 +12,6 @@ using Action = std::function<int()>;
 
 void add_transfer_command(CLI::App& app, Action& action);
 void add_weights_commands(CLI::App& app, Action& action);
+void add_train_command(CLI::App& app, Action& action);
 
 }  // namespace nst::app

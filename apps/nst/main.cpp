@@ -26,7 +26,7 @@ std::string one_line_failure(const CLI::App*, const CLI::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"nst: neural style transfer (Gatys et al.) on cuDNN/cuBLAS or the CPU"};
+    CLI::App app{"nst: neural style transfer (Gatys et al.) and ResNet-50 training on cuDNN/cuBLAS or the CPU"};
     app.failure_message(one_line_failure);
     app.set_version_flag(
         "--version", [] { return nst::format_environment(nst::probe_environment()); },
@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     nst::app::Action action;
     nst::app::add_transfer_command(app, action);
     nst::app::add_weights_commands(app, action);
+    nst::app::add_train_command(app, action);
 
     try {
         app.parse(argc, argv);

@@ -31,6 +31,13 @@ const char* class_name(matio_classes c) noexcept;
 
 // "3x3x64x128"; both accept nullptr ("(missing)", 0).
 std::string dims_text(const matvar_t* v);
+
+// Where filter element (out o, in i, row r, col s) of a K x K filter bank with `in` input channels sits in
+// MATLAB's K x K x in x out array (column-major): the order of MatConvNet's and Keras's kernels.
+inline std::size_t filter_index(std::size_t o, std::size_t i, std::size_t r, std::size_t s, std::size_t in,
+                                std::size_t k) {
+    return r + k * (s + k * (i + in * o));
+}
 std::size_t element_count(const matvar_t* v);
 
 }  // namespace nst::mat

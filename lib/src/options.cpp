@@ -7,31 +7,12 @@
 #include <cstdio>
 
 #include "nst/error.hpp"
+#include "option_checks.hpp"
 #include "nst/weights.hpp"
 
 namespace nst {
 
 namespace {
-
-// Shortest text that reads back as the same float ("2", "0.001", "nan").
-std::string number(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", v);
-    return text;
-}
-
-void check_at_least_zero(const char* option, float v) {
-    if (!std::isfinite(v) || v < 0) throw OptionError(option, number(v) + " (must be a finite number >= 0)");
-}
-
-void check_positive(const char* option, float v) {
-    if (!std::isfinite(v) || v <= 0) throw OptionError(option, number(v) + " (must be a finite number > 0)");
-}
-
-void check_range(const char* option, double v, double lo, double hi, const char* note = "") {
-    if (!(v >= lo && v <= hi))
-        throw OptionError(option, number(v) + " (must be " + number(lo) + " to " + number(hi) + note + ")");
-}
 
 void check_layers(const char* option, const std::vector<LayerWeight>& layers) {
     for (const LayerWeight& l : layers) {
@@ -41,13 +22,9 @@ void check_layers(const char* option, const std::vector<LayerWeight>& layers) {
             throw OptionError(option, std::string(": ") + e.what());
         }
         if (!std::isfinite(l.weight) || l.weight < 0)
-            throw OptionError(option, ": layer " + l.layer + " has weight " + number(l.weight) +
+            throw OptionError(option, ": layer " + l.layer + " has weight " + option_number(l.weight) +
                                           " (must be a finite number >= 0)");
     }
-}
-
-void check_beta(const char* option, float v) {
-    if (!(v >= 0 && v < 1)) throw OptionError(option, number(v) + " (must be at least 0 and below 1)");
 }
 
 void check_optimizers(const TransferOptions& o) {

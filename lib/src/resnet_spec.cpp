@@ -68,23 +68,25 @@ ResNetSpec resnet50_spec(const ResNetConfig& config, int batch) {
     return s;
 }
 
+std::vector<const ConvBnSpec*> conv_bn_layers(const ResNetSpec& spec) {
+    std::vector<const ConvBnSpec*> layers{&spec.stem};
+    for (const BlockSpec& b : spec.blocks) {
+        if (b.projection) layers.push_back(&b.shortcut);
+        for (const ConvBnSpec* c : {&b.reduce, &b.conv, &b.expand}) layers.push_back(c);
+    }
+    return layers;
+}
+
 std::vector<ConvShape> resnet50_conv_shapes(const ResNetConfig& config, int batch) {
     const ResNetSpec s = resnet50_spec(config, batch);
     std::vector<ConvShape> shapes;
-    auto add = [&](const ConvBnSpec& c) {
-        const ConvShape& a = c.conv;
+    for (const ConvBnSpec* c : conv_bn_layers(s)) {
+        const ConvShape& a = c->conv;
         const bool seen = std::any_of(shapes.begin(), shapes.end(), [&](const ConvShape& b) {
             return a.in_channels == b.in_channels && a.out_channels == b.out_channels && a.height == b.height &&
                    a.width == b.width && a.kernel == b.kernel && a.stride == b.stride && a.pad == b.pad;
         });
         if (!seen) shapes.push_back(a);
-    };
-    add(s.stem);
-    for (const BlockSpec& b : s.blocks) {
-        if (b.projection) add(b.shortcut);
-        add(b.reduce);
-        add(b.conv);
-        add(b.expand);
     }
     return shapes;
 }

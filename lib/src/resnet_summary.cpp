@@ -46,15 +46,6 @@ void add_block(Layers& out, const BlockSpec& b, const std::string& input) {
     out.push_back({b.name + "_out", "Activation", shape, 0, 0, {b.name + "_add"}});
 }
 
-std::string with_commas(std::int64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string shape_text(const std::vector<int>& shape) {
     std::string s = "(None";
     for (int d : shape) s += ", " + std::to_string(d);
@@ -62,6 +53,15 @@ std::string shape_text(const std::vector<int>& shape) {
 }
 
 }  // namespace
+
+std::string with_thousands_separators(std::int64_t v) {
+    std::string digits = std::to_string(v), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
 
 std::vector<KerasLayer> resnet50_keras_layers(const ResNetConfig& config) {
     const ResNetSpec s = resnet50_spec(config, 1);
@@ -107,12 +107,12 @@ std::string resnet50_summary(const ResNetConfig& config) {
         std::string inputs;
         for (const std::string& i : l.inputs) inputs += (inputs.empty() ? "'" : ", '") + i + "[0][0]'";
         std::snprintf(line, sizeof line, " %-34s %-22s %-11s [%s]\n", (l.name + " (" + l.type + ")").c_str(),
-                      shape_text(l.shape).c_str(), with_commas(l.params).c_str(), inputs.c_str());
+                      shape_text(l.shape).c_str(), with_thousands_separators(l.params).c_str(), inputs.c_str());
         o << line;
     }
     const ParameterCount c = resnet50_parameter_count(config);
-    o << double_rule << "\nTotal params: " << with_commas(c.total) << "\nTrainable params: " << with_commas(c.trainable)
-      << "\nNon-trainable params: " << with_commas(c.non_trainable) << "\n" << rule << "\n";
+    o << double_rule << "\nTotal params: " << with_thousands_separators(c.total) << "\nTrainable params: " << with_thousands_separators(c.trainable)
+      << "\nNon-trainable params: " << with_thousands_separators(c.non_trainable) << "\n" << rule << "\n";
     return o.str();
 }
 

@@ -77,7 +77,7 @@ mat::Var matlab_filters(const std::vector<float>& kcrs, std::size_t in, std::siz
         for (std::size_t i = 0; i < in; ++i)
             for (std::size_t r = 0; r < k; ++r)
                 for (std::size_t s = 0; s < k; ++s)
-                    m[r + k * (s + k * (i + in * o))] = kcrs[((o * in + i) * k + r) * k + s];
+                    m[mat::filter_index(o, i, r, s, in, k)] = kcrs[((o * in + i) * k + r) * k + s];
     return singles(std::move(m), {k, k, in, out});
 }
 

@@ -1,6 +1,7 @@
 #include "mat_builder.hpp"
 
 #include <complex>
+#include <cstring>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -152,6 +153,19 @@ void write_test_mat(const std::string& path, const std::vector<MatLayer>& layers
     for (matvar_t* v : top) {
         Mat_VarWrite(mat, v, z);
         Mat_VarFree(v);
+    }
+    Mat_Close(mat);
+}
+
+void write_variables_mat(const std::string& path, const std::vector<MatVariable>& variables, bool compressed) {
+    std::filesystem::remove(path);
+    mat_t* mat = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
+    if (mat == nullptr) throw std::runtime_error("mat_builder: cannot create " + path);
+    for (const MatVariable& v : variables) {
+        matvar_t* var = numeric(v.data_class, v.dims, v.value, v.complex);
+        var->name = strdup(v.name.c_str());  // matio frees it with the variable
+        Mat_VarWrite(mat, var, compressed ? MAT_COMPRESSION_ZLIB : MAT_COMPRESSION_NONE);
+        Mat_VarFree(var);
     }
     Mat_Close(mat);
 }

@@ -38,6 +38,17 @@ struct MatBuildOptions {
 
 void write_test_mat(const std::string& path, const std::vector<MatLayer>& layers, const MatBuildOptions& options = {});
 
+// A plain top-level numeric variable (Keras-style weight files: one variable per tensor).
+struct MatVariable {
+    std::string name;
+    std::vector<std::size_t> dims;            // MATLAB dimensions
+    matio_classes data_class = MAT_C_SINGLE;
+    bool complex = false;
+    std::function<double(std::size_t)> value;  // element at MATLAB linear (column-major) index j
+};
+
+void write_variables_mat(const std::string& path, const std::vector<MatVariable>& variables, bool compressed = true);
+
 // A fresh folder under the test binary's working directory.
 std::string scratch_dir(const std::string& name);
 

@@ -50,6 +50,10 @@ struct ResNetSpec {
     int feature_pixels = 0; // pixels per channel there (1 at 32x32)
 };
 
+// Every convolution + batch normalisation in the order Keras creates them: conv1, then per block its
+// shortcut (projection blocks), _1, _2, _3. Pointers into `spec`.
+std::vector<const ConvBnSpec*> conv_bn_layers(const ResNetSpec& spec);
+
 // Throws nst::Error when the configuration cannot be built (image size below 32 or above 1024, classes
 // below 2, a divisor that does not divide 64).
 ResNetSpec resnet50_spec(const ResNetConfig& config, int batch);
@@ -77,6 +81,9 @@ struct ParameterCount {
 };
 // 23,792,612 / 23,739,492 / 53,120 for the notebook's network (32x32, 100 classes).
 ParameterCount resnet50_parameter_count(const ResNetConfig& config);
+
+// 23792612 -> "23,792,612", as Keras prints counts.
+std::string with_thousands_separators(std::int64_t value);
 
 // The table model.summary() prints, with the totals last.
 std::string resnet50_summary(const ResNetConfig& config);
