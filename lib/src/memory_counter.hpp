@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdio>
+#include <string>
 
 namespace nst {
 
@@ -18,5 +20,12 @@ struct MemoryCounter {
     }
     void remove(std::size_t bytes) noexcept { in_use.fetch_sub(bytes); }
 };
+
+// "1.50 GiB", for memory errors.
+inline std::string gib(std::size_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+    return text;
+}
 
 }  // namespace nst

@@ -138,11 +138,30 @@ ResNetNetwork::Impl::Impl(Backend& b, const ResNetSpec& s, const ParameterLayout
     for (Buffer& g : gradient) g = be.allocate(largest_activation());
 }
 
-std::size_t ResNetNetwork::Impl::largest_activation() const {
+namespace {
+
+// The size of the backward's running gradients and scratch: the largest activation of a block, or the
+// stem's output.
+std::size_t largest_activation(const ResNetSpec& spec) {
     std::size_t largest = spec.pool.in_size();
-    for (const BlockLayers& b : blocks)
-        for (const ConvBnLayer& l : b.layers) largest = std::max({largest, l.shape.in_size(), l.shape.out_size()});
+    for (const BlockSpec& b : spec.blocks)
+        for (const ConvBnSpec* c : {&b.shortcut, &b.reduce, &b.conv, &b.expand})
+            if (c != &b.shortcut || b.projection) largest = std::max({largest, c->conv.in_size(), c->conv.out_size()});
     return largest;
+}
+
+}  // namespace
+
+std::size_t ResNetNetwork::Impl::largest_activation() const {
+    return nst::largest_activation(spec);
+}
+
+std::size_t ResNetNetwork::floats(const ResNetSpec& spec) {
+    std::size_t n = 4 * nst::largest_activation(spec) + spec.pool.out_size();
+    for (const ConvBnSpec* c : conv_bn_layers(spec)) n += 2 * c->conv.out_size() + 2 * std::size_t(c->conv.out_channels);
+    for (const BlockSpec& b : spec.blocks) n += b.expand.conv.out_size();
+    const std::size_t batch = std::size_t(spec.batch);
+    return n + 2 * batch * std::size_t(spec.features) + 2 * batch * std::size_t(spec.config.classes) + 2 * batch;
 }
 
 void ResNetNetwork::Impl::forward(const float* images, int n, bool training) {

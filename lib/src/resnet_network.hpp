@@ -18,6 +18,9 @@ public:
     ResNetNetwork(Backend& backend, const ResNetSpec& spec, const ParameterLayout& layout, float* params, float* grads,
                   float* state);
     ~ResNetNetwork();
+    // The floats a network of this spec allocates (its activations and the backward's buffers): what the
+    // constructor allocates, for memory estimates.
+    static std::size_t floats(const ResNetSpec& spec);
     ResNetNetwork(const ResNetNetwork&) = delete;
     ResNetNetwork& operator=(const ResNetNetwork&) = delete;
 

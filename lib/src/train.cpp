@@ -3,6 +3,8 @@
 
 #include "nst/error.hpp"
 #include "nst/train.hpp"
+#include "memory_counter.hpp"
+#include "nst/device.hpp"
 #include "option_checks.hpp"
 #include "resnet_network.hpp"
 #include "resnet_parameters.hpp"
@@ -32,6 +34,33 @@ TrainOptions notebook_train_options() {
     return o;
 }
 
+std::size_t estimate_training_memory(Backend& backend, const ResNetConfig& config, const TrainOptions& o) {
+    validate_train_options(o);
+    const ResNetSpec spec = resnet50_spec(config, o.batch);
+    const ParameterLayout layout(spec);
+    const bool adam = o.optimizer == TrainOptimizer::Adam;
+    const std::size_t moments = adam ? 2 : (o.momentum > 0.0f ? 1 : 0);
+    const std::size_t image = std::size_t(3) * config.image_size * config.image_size;
+    const std::size_t floats = (2 + moments) * layout.trainable_size() + layout.state_size() +
+                               std::size_t(o.batch) * (image + 1) + 2 + ResNetNetwork::floats(spec);
+    std::size_t workspace = 0;
+    for (const ConvShape& s : resnet50_conv_shapes(config, o.batch)) workspace = std::max(workspace, backend.conv_memory(s));
+    return floats * sizeof(float) + workspace;
+}
+
+namespace {
+
+const TrainOptions& checked(Backend& backend, const ResNetConfig& config, const TrainOptions& o) {
+    const std::size_t need = estimate_training_memory(backend, config, o), have = backend.available_memory();
+    if (need > have)
+        throw Error("training ResNet-50 at batch " + std::to_string(o.batch) + " needs about " + gib(need) +
+                    " (estimate), more than the " + gib(have) + " available on the " + to_string(backend.device()) +
+                    " backend; use a smaller batch");
+    return o;
+}
+
+}  // namespace
+
 struct ResNetTrainer::Impl {
     Backend& be;
     TrainOptions options;
@@ -43,7 +72,7 @@ struct ResNetTrainer::Impl {
     std::vector<float> host_images, host_labels;
 
     Impl(Backend& b, const ResNetConfig& config, const TrainOptions& o)
-        : be(b), options((validate_train_options(o), o)), spec(resnet50_spec(config, o.batch)), layout(spec) {
+        : be(b), options(checked(b, config, o)), spec(resnet50_spec(config, o.batch)), layout(spec) {
         params = be.allocate(layout.trainable_size());
         grads = be.allocate(layout.trainable_size());
         state = be.allocate(layout.state_size());

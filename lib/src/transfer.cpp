@@ -7,20 +7,12 @@
 #include <cstdio>
 
 #include "nst/error.hpp"
+#include "memory_counter.hpp"
 #include "objective.hpp"
 #include "optimizer.hpp"
 
 namespace nst {
 
-namespace {
-
-std::string gib(std::size_t bytes) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
-    return text;
-}
-
-}  // namespace
 
 void check_transfer_fits(Backend& backend, const VggWeights& w, const TransferOptions& o, int width, int height,
                          const std::vector<StyleImage>& styles) {

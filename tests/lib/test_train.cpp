@@ -175,6 +175,33 @@ TEST_CASE("epoch orders: a seeded permutation per epoch, or file order", "[train
     CHECK(epoch_order(3, 9, 4, false) == std::vector<std::uint32_t>{0, 1, 2});
 }
 
+TEST_CASE("the training memory estimate is the CPU backend's peak after steps and an evaluation, exactly",
+          "[train][memory]") {
+    for (auto [config, batch, optimizer] : {std::tuple{kNarrow, 8, TrainOptimizer::Adam},
+                                            std::tuple{kNarrow, 5, TrainOptimizer::Sgd},
+                                            std::tuple{ResNetConfig{}, 4, TrainOptimizer::Adam}}) {
+        auto be = cpu();
+        TrainOptions o = options(batch);
+        o.optimizer = optimizer;
+        if (optimizer == TrainOptimizer::Sgd) o.momentum = 0.9f;
+        const std::size_t estimate = estimate_training_memory(*be, config, o);
+        ResNetTrainer t(*be, config, o);
+        ImageSet set = synthetic_cifar(batch + 3, 0, 1).train;
+        for (auto& l : set.labels) l = static_cast<std::uint8_t>(l % config.classes);
+        t.train_step(set, identity(set.count), 0, batch);
+        t.train_step(set, identity(set.count), std::size_t(batch), 3);  // a short batch
+        t.evaluate(set);
+        INFO("batch " << batch << ", width / " << config.width_divisor);
+        CHECK(be->peak_memory() == estimate);
+    }
+    // Far beyond any machine's memory: refused with the estimate, before anything is allocated.
+    auto be = cpu();
+    TrainOptions huge = options(4096);
+    CHECK_THROWS_WITH(ResNetTrainer(*be, ResNetConfig{1024, 100, 1}, huge),
+                      Catch::Contains("training ResNet-50 at batch 4096 needs about") && Catch::Contains("use a smaller batch"));
+    CHECK(be->peak_memory() == 0);
+}
+
 TEST_CASE("bad training options and batches are refused before any work", "[train]") {
     auto be = cpu();
     TrainOptions o = options(0);

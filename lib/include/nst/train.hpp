@@ -41,6 +41,11 @@ void validate_train_options(const TrainOptions& options);
 // kept apart so that a change of defaults cannot change the preset.
 TrainOptions notebook_train_options();
 
+// Bytes of backend memory a trainer with these options holds: the parameter, gradient, optimiser and
+// statistics arenas, the activations of a batch, the backward's buffers and the convolutions' workspace
+// (what the CPU backend measures as its peak after a step, exactly: tests/lib/test_train.cpp).
+std::size_t estimate_training_memory(Backend& backend, const ResNetConfig& config, const TrainOptions& options);
+
 struct StepResult {
     float loss = 0.0f;      // the batch's mean cross-entropy, before the update
     float accuracy = 0.0f;  // the batch's fraction of correct predictions, before the update
@@ -55,7 +60,8 @@ struct Evaluation {
 class ResNetTrainer {
 public:
     // Allocates everything for batches of up to options.batch images and initialises the weights as Keras
-    // does (seeded with options.seed). Throws nst::Error / OptionError before allocating on bad options.
+    // does (seeded with options.seed). Throws nst::Error / OptionError before allocating on bad options or
+    // when the estimate exceeds the backend's available memory.
     ResNetTrainer(Backend& backend, const ResNetConfig& config, const TrainOptions& options);
     ~ResNetTrainer();
     ResNetTrainer(const ResNetTrainer&) = delete;
