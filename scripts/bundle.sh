@@ -40,7 +40,7 @@ cp -L build-bundle/lib/libnst.so.* "$stage/lib/" 2>/dev/null || true
 # packages libnst builds against (no static libraries, no docs), a pkg-config, and every development symlink
 # (libmatio.so, libopenblas.so, ... and the -l names of matio.pc and openblas.pc) pointing into lib/.
 sysroot="$stage/sysroot"
-for p in libmatio-dev libstb-dev catch2 libcli11-dev libbenchmark-dev libbenchmark1debian libopenblas-openmp-dev \
+for p in libmatio-dev libstb-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev catch2 libcli11-dev libbenchmark-dev libbenchmark1debian libopenblas-openmp-dev \
          pkgconf-bin libpkgconf3; do
   dpkg -L "$p" | grep -Ev '^/usr/share/(doc|man|lintian)/' | while read -r f; do
     case "$f" in *.a) case "$f" in */libCatch2WithMain.a | */libbenchmark_main.a) ;; *) continue ;; esac ;; esac

@@ -7,7 +7,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git xz-utils
   libmatio-dev      # MatConvNet .mat weights
-  libstb-dev        # stb_image, stb_image_write, stb_image_resize
+  libstb-dev        # stb_image (BMP, TGA), stb_image_resize
+  libjpeg-dev       # libjpeg-turbo: JPEG in and out
+  libpng-dev        # PNG in and out
   catch2            # tests (v2.13)
   libcli11-dev      # argument parsing
   libbenchmark-dev  # nst-bench

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,16 +13,12 @@
 #include "nst/device.hpp"
 #include "nst/error.hpp"
 #include "nst/train.hpp"
+#include "stop_signals.hpp"
 #include "train_progress.hpp"
 
 namespace nst::app {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_train_sigint(int) {
-    g_interrupted = true;
-}
 
 struct TrainFlags {
     TrainOptions options;
@@ -76,9 +73,17 @@ TrainOptions build_options(const TrainFlags& f, const CLI::App& cmd) {
     return o;
 }
 
+// Each output can be written, and none is an input or the other output.
 void check_paths(const TrainFlags& f) {
     for (const std::string* p : {&f.save_weights, &f.log})
         if (!p->empty()) check_writable_folder(*p);
+    check_not_same_file(f.log, "--log", f.save_weights, "--save-weights");
+    const std::filesystem::path data(f.data);
+    for (const auto& [out, flag] : {std::pair{&f.save_weights, "--save-weights"}, std::pair{&f.log, "--log"}}) {
+        check_not_same_file(*out, flag, f.init_weights, "--init-weights");
+        for (const char* part : {"train.bin", "test.bin"})
+            check_not_same_file(*out, flag, (data / part).string(), "the data set's");
+    }
 }
 
 std::string describe(const TrainOptions& o) {
@@ -98,30 +103,30 @@ void save(const ResNetTrainer& t, const std::string& path) {
 
 int run_training(ResNetTrainer& trainer, const Dataset& data, const TrainFlags& f) {
     TrainProgress progress(f.log);
-    std::signal(SIGINT, on_train_sigint);
     FitCallbacks callbacks;
     callbacks.on_step = [&](const StepReport& r) {
         progress.step(r);
-        return !g_interrupted.load();
+        return !stop_requested().load();
     };
     callbacks.on_epoch = [&](const EpochReport& r) {
         progress.epoch(r);
         save(trainer, f.save_weights);
-        return !g_interrupted.load();
+        return !stop_requested().load();
     };
     const FitResult result = fit(trainer, data, callbacks);
     progress.end_line();
     progress.finish();
     if (!f.save_weights.empty()) std::fprintf(stderr, "nst: wrote %s (%lld steps)\n", f.save_weights.c_str(), static_cast<long long>(result.steps));
-    if (g_interrupted) {
-        std::fprintf(stderr, "nst: interrupted after step %lld%s\n", static_cast<long long>(result.steps),
+    if (stop_requested()) {
+        std::fprintf(stderr, "nst: %s after step %lld%s\n", stop_reason().c_str(), static_cast<long long>(result.steps),
                      f.save_weights.empty() ? "" : ": the weights are saved");
-        return 130;
+        return stop_exit_code();
     }
     return 0;
 }
 
 int train_command(const TrainFlags& f, const CLI::App& cmd) {
+    install_stop_handlers();
     const TrainOptions o = build_options(f, cmd);
     const ResNetConfig config;
     if (f.summary) std::fputs(resnet50_summary(config).c_str(), stdout);
@@ -133,6 +138,8 @@ int train_command(const TrainFlags& f, const CLI::App& cmd) {
     const Dataset data = load_dataset(f.data, o.seed);
     const DeviceChoice choice = choose_device(parse_device_request(f.device));
     if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
+    if (choice.device == Device::Cpu && f.precision == "tf32")
+        std::fputs("nst: --precision tf32 applies to CUDA only: the CPU backend computes in strict FP32\n", stderr);
     BackendOptions bo;
     bo.precision = f.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
     bo.autotune = f.autotune;

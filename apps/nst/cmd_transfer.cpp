@@ -19,16 +19,12 @@
 #include "nst/transfer.hpp"
 #include "nst/weights.hpp"
 #include "progress.hpp"
+#include "stop_signals.hpp"
 #include "transfer_flags.hpp"
 
 namespace nst::app {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) {
-    g_interrupted = true;
-}
 
 bool is_random_spec(const std::string& spec) {
     return spec == "random" || spec.rfind("random:", 0) == 0;
@@ -83,6 +79,17 @@ TransferOptions build_options(const TransferFlags& f, const CLI::App& cmd, const
     return o;
 }
 
+// No output is written over an input or over the other output (compared after symlinks and hard links).
+void check_outputs_spare_inputs(const TransferFlags& f, const Plan& p) {
+    check_not_same_file(f.log, "--log", f.output, "--output");
+    for (const auto& [out, flag] : {std::pair{&f.output, "--output"}, std::pair{&f.log, "--log"}}) {
+        check_not_same_file(*out, flag, f.content, "--content");
+        for (const std::string& style : split(f.style, ',')) check_not_same_file(*out, flag, style, "--style");
+        if (!p.random) check_not_same_file(*out, flag, p.weights, "--weights");
+        if (f.init != "noise" && f.init != "content" && f.init != "style") check_not_same_file(*out, flag, f.init, "--init");
+    }
+}
+
 Plan make_plan(const TransferFlags& f, const CLI::App& cmd, const std::vector<OptionSetter>& setters) {
     Plan p;
     const bool notebook = f.preset == "notebook";
@@ -92,6 +99,8 @@ Plan make_plan(const TransferFlags& f, const CLI::App& cmd, const std::vector<Op
     if (notebook && cmd.get_option("--size")->count() == 0) {
         p.width = 800;
         p.height = 600;
+    } else if (!f.scales.empty() && cmd.get_option("--size")->count() == 0) {
+        p.longest = parse_sizes("--scales", f.scales).back();  // the last scale is the output's size
     } else {
         parse_size(f.size, &p.longest, &p.width, &p.height);
     }
@@ -105,6 +114,7 @@ Plan make_plan(const TransferFlags& f, const CLI::App& cmd, const std::vector<Op
     if (p.save_every < 0 || p.print_every < 0) throw Error("--save-every and --print-every must be >= 0");
     check_output_path(f.output);
     if (!f.log.empty()) check_writable_folder(f.log);
+    check_outputs_spare_inputs(f, p);
     return p;
 }
 
@@ -156,7 +166,7 @@ VggWeights prepare_network(const TransferFlags& f, const Plan& plan, const Input
 // Each scale of the ladder, the later ones starting from the previous result upsampled.
 Image run_scales(const Plan& plan, const Inputs& in, const VggWeights& net, Backend& backend, Progress& progress) {
     Image result;
-    for (std::size_t k = 0; k < plan.ladder.size() && (k == 0 || !g_interrupted); ++k) {
+    for (std::size_t k = 0; k < plan.ladder.size() && (k == 0 || !stop_requested()); ++k) {
         int w = plan.width, h = plan.height;
         if (plan.ladder.size() > 1) fit_longest_side(in.content.width, in.content.height, plan.ladder[k], &w, &h);
         TransferOptions o = plan.options;
@@ -179,10 +189,13 @@ Image run_scales(const Plan& plan, const Inputs& in, const VggWeights& net, Back
 }
 
 int run_transfer(const TransferFlags& f, const CLI::App& cmd, const std::vector<OptionSetter>& setters) {
+    install_stop_handlers();
     Plan plan = make_plan(f, cmd, setters);
     const Inputs in = load_inputs(f, plan);
     const DeviceChoice choice = choose_device(parse_device_request(f.device));
     if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
+    if (choice.device == Device::Cpu && f.precision == "tf32")
+        std::fputs("nst: --precision tf32 applies to CUDA only: the CPU backend computes in strict FP32\n", stderr);
     BackendOptions bo;
     bo.precision = f.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
     bo.autotune = f.autotune;
@@ -190,8 +203,7 @@ int run_transfer(const TransferFlags& f, const CLI::App& cmd, const std::vector<
 
     std::unique_ptr<Backend> backend = make_backend(choice.device, bo);
     const VggWeights net = prepare_network(f, plan, in, *backend);
-    Progress progress(f.output, f.log, plan.print_every, plan.save_every, g_interrupted);
-    std::signal(SIGINT, on_sigint);
+    Progress progress(f.output, f.log, plan.print_every, plan.save_every, stop_requested());
     Image result;
     try {
         result = run_scales(plan, in, net, *backend, progress);
@@ -205,9 +217,9 @@ int run_transfer(const TransferFlags& f, const CLI::App& cmd, const std::vector<
     progress.finish();
     if (f.preserve_colors) result = preserve_colors(result, in.content);
     save_image(result, f.output);
-    if (g_interrupted) {
-        std::fprintf(stderr, "nst: interrupted: saved the current image to %s\n", f.output.c_str());
-        return 130;
+    if (stop_requested()) {
+        std::fprintf(stderr, "nst: %s: saved the current image to %s\n", stop_reason().c_str(), f.output.c_str());
+        return stop_exit_code();
     }
     std::fprintf(stderr, "nst: wrote %s\n", f.output.c_str());
     return 0;

@@ -14,6 +14,7 @@
 
 // The subcommands, and the flag that sets each libnst option (for option errors).
 #include "commands.hpp"
+#include "flag_checks.hpp"
 #include "transfer_flags.hpp"
 
 namespace {
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     nst::app::add_transfer_command(app, action);
     nst::app::add_weights_commands(app, action);
     nst::app::add_train_command(app, action);
+    nst::app::add_common_flag_checks(app);
 
     try {
         app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "input_file.hpp"
 #include "nst/atomic_file.hpp"
 #include "nst/dataset.hpp"
 #include "nst/error.hpp"
@@ -23,12 +24,7 @@ constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t(kRecordBytes) * 1000000;
 }
 
 std::uintmax_t checked_size(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) fail(path, "no such file");
-    if (fs::is_directory(path, ec)) fail(path, "is a folder, not a CIFAR-100 binary file");
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) fail(path, "cannot be read: " + ec.message());
+    const std::uintmax_t size = check_input_file(path, "CIFAR-100 file");  // a FIFO or device is refused
     if (size == 0 || size % kRecordBytes != 0)
         fail(path, "is " + std::to_string(size) + " bytes, not a positive multiple of the 3074-byte record (1 coarse "
                    "label, 1 fine label, 3072 pixels): not CIFAR-100's binary version, or truncated");
@@ -85,7 +81,8 @@ void write_cifar100_file(const std::string& path, const ImageSet& set) {
             f.write(labels, 2);
             f.write(reinterpret_cast<const char*>(set.pixels.data() + i * kImageBytes), kImageBytes);
         }
-        if (!f.flush()) throw Error("cannot write '" + path + "': " + std::strerror(errno));
+        f.close();
+        if (!f) throw Error("cannot write '" + path + "': " + std::strerror(errno));
     }
     out.commit();
 }

@@ -1,22 +1,22 @@
 #include "nst/image.hpp"
 
-#include <stb_image.h>
 #include <stb_image_resize.h>
-#include <stb_image_write.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <memory>
 
+#include "image_codecs.hpp"
+#include "input_file.hpp"
 #include "nst/atomic_file.hpp"
 #include "nst/error.hpp"
 
 namespace nst {
 
 namespace {
+
+using codec::kMaxSide;
 
 std::string lower_extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
@@ -25,30 +25,51 @@ std::string lower_extension(const std::string& path) {
     return ext;
 }
 
-// The largest side libnst accepts: 16384 px (a 16384x16384 VGG-19 pass would need hundreds of GB anyway).
-constexpr int kMaxSide = 16384;
+// The largest image file read: a 16384x16384 RGB image stored raw is 805 MB.
+constexpr std::uint64_t kMaxImageFileBytes = 1ull << 30;
+
+bool starts_with(const codec::Bytes& b, const char* magic, std::size_t n) {
+    return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
+}
+
+// Formats stb or others know that libnst deliberately does not read, by their magic bytes.
+const char* unsupported_format(const codec::Bytes& b) {
+    if (starts_with(b, "GIF8", 4)) return "GIF";
+    if (starts_with(b, "8BPS", 4)) return "PSD";
+    if (starts_with(b, "#?RADIANCE", 10) || starts_with(b, "#?RGBE", 6)) return "HDR";
+    if (starts_with(b, "\x53\x80\xF6\x34", 4)) return "PIC";
+    if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7') return "PNM";
+    if (starts_with(b, "RIFF", 4)) return "WebP/RIFF";
+    return nullptr;
+}
 
 }  // namespace
 
+namespace codec {
+
+void check_declared_size(const std::string& path, const char* format, std::int64_t width, std::int64_t height,
+                         std::uint64_t min_bytes, std::size_t file_bytes) {
+    const std::string size = std::to_string(width) + "x" + std::to_string(height);
+    if (width < 1 || height < 1) throw Error("image '" + path + "': " + format + " declares an empty image (" + size + ")");
+    if (width > kMaxSide || height > kMaxSide)
+        throw Error("image '" + path + "': " + format + " declares " + size + ", larger than " + std::to_string(kMaxSide) +
+                    " px on a side");
+    if (file_bytes < min_bytes)
+        throw Error("image '" + path + "': " + format + " declares " + size + " but its " + std::to_string(file_bytes) +
+                    " bytes cannot hold that (truncated or corrupt; at least " + std::to_string(min_bytes) + " needed)");
+}
+
+}  // namespace codec
+
 Image load_image(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw Error("image '" + path + "': no such file");
-    if (std::filesystem::is_directory(path, ec)) throw Error("image '" + path + "': is a folder, not an image");
-    int w = 0, h = 0, channels = 0;
-    std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load(path.c_str(), &w, &h, &channels, 3), stbi_image_free);
-    if (!pixels) {
-        const char* why = stbi_failure_reason();
-        throw Error("image '" + path + "': cannot be decoded (" + (why ? why : "unknown reason") +
-                    "); libnst reads JPEG, PNG, BMP and TGA");
-    }
-    if (w > kMaxSide || h > kMaxSide)
-        throw Error("image '" + path + "': " + std::to_string(w) + "x" + std::to_string(h) + " is larger than " +
-                    std::to_string(kMaxSide) + " px on a side");
-    Image image;
-    image.width = w;
-    image.height = h;
-    image.rgb.assign(pixels.get(), pixels.get() + std::size_t(w) * h * 3);
-    return image;
+    const codec::Bytes file = read_input_file(path, "image", kMaxImageFileBytes);
+    if (starts_with(file, "\xFF\xD8\xFF", 3)) return codec::decode_jpeg(file, path);
+    if (starts_with(file, "\x89PNG\r\n\x1A\n", 8)) return codec::decode_png(file, path);
+    if (starts_with(file, "BM", 2)) return codec::decode_bmp(file, path);
+    if (const char* other = unsupported_format(file))
+        throw Error("image '" + path + "': cannot be decoded: " + other + " files are not supported; libnst reads JPEG, PNG, BMP and TGA");
+    if (lower_extension(path) == ".tga") return codec::decode_tga(file, path);
+    throw Error("image '" + path + "': cannot be decoded: not a JPEG, PNG or BMP file (nor named .tga); libnst reads JPEG, PNG, BMP and TGA");
 }
 
 Image resize_image(const Image& image, int width, int height) {
@@ -79,13 +100,8 @@ void save_image(const Image& image, const std::string& path) {
         throw Error("output '" + path + "': unknown image type '" + ext + "' (use .png, .jpg or .jpeg)");
     if (image.width < 1 || image.height < 1 || image.rgb.size() != std::size_t(image.width) * image.height * 3)
         throw Error("output '" + path + "': no image to write");
-    AtomicFile out(path);
-    const int ok =
-        ext == ".png"
-            ? stbi_write_png(out.temp_path().c_str(), image.width, image.height, 3, image.rgb.data(), image.width * 3)
-            : stbi_write_jpg(out.temp_path().c_str(), image.width, image.height, 3, image.rgb.data(), 95);
-    if (!ok) throw Error("cannot write '" + path + "': " + std::strerror(errno));
-    out.commit();
+    const codec::Bytes bytes = ext == ".png" ? codec::encode_png(image, path) : codec::encode_jpeg(image, 95, path);
+    write_file_atomically(path, bytes.data(), bytes.size());
 }
 
 void fit_longest_side(int width, int height, int longest, int* out_width, int* out_height) {

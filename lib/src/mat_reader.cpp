@@ -3,61 +3,19 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 
+#include "input_file.hpp"
+#include "mat_v5_check.hpp"
 #include "nst/error.hpp"
 
 namespace nst::mat {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 [[noreturn]] void fail(const std::string& kind, const std::string& path, const std::string& what) {
     throw Error(kind + " '" + path + "': " + what);
-}
-
-std::uint32_t read_u32(const unsigned char* p, bool swapped) {
-    const std::uint32_t v =
-        std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
-    return swapped ? ((v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24)) : v;
-}
-
-// Checks that `path` is a readable MAT v5/v7.3 file and, for v5, that every top-level variable lies
-// inside the file (a truncated download is caught here, before matio reads a partial stream).
-void check_container(const std::string& path, const std::string& kind) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) fail(kind, path, "no such file");
-    if (fs::is_directory(path, ec)) fail(kind, path, "is a folder, not a MAT file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(kind, path, std::string("cannot be read: ") + std::strerror(errno));
-    const std::uint64_t size = fs::file_size(path, ec);
-    unsigned char header[128] = {};
-    if (size < 128 || !in.read(reinterpret_cast<char*>(header), 128))
-        fail(kind, path, "is not a MAT file (" + std::to_string(size) + " bytes, less than a MAT-file header)");
-    const bool le = header[126] == 'I' && header[127] == 'M';
-    const bool be = header[126] == 'M' && header[127] == 'I';
-    if (std::memcmp(header, "MATLAB", 6) != 0 || !(le || be))
-        fail(kind, path, "is not a MAT file (no MATLAB v5/v7.3 header)");
-    const unsigned version = le ? (header[124] | header[125] << 8) : (header[125] | header[124] << 8);
-    if (version == 0x0200) return;  // v7.3: an HDF5 file; HDF5 checks its own structure
-    std::uint64_t pos = 128;
-    int count = 0;
-    while (pos < size) {
-        unsigned char tag[8];
-        if (size - pos < 8 || !in.seekg(static_cast<std::streamoff>(pos)) || !in.read(reinterpret_cast<char*>(tag), 8))
-            fail(kind, path, "is truncated: " + std::to_string(size - pos) + " stray bytes after variable " +
-                           std::to_string(count));
-        const std::uint64_t bytes = read_u32(tag + 4, be);
-        if (pos + 8 + bytes > size)
-            fail(kind, path, "is truncated: variable " + std::to_string(count + 1) + " needs " + std::to_string(bytes) +
-                           " bytes but the file ends " + std::to_string(size - pos - 8) + " bytes after its start");
-        pos += 8 + bytes;
-        ++count;
-    }
-    if (count == 0) fail(kind, path, "holds no variables");
 }
 
 std::string utf8_from_code_units(const matvar_t* v) {
@@ -84,6 +42,38 @@ std::string utf8_from_code_units(const matvar_t* v) {
 }
 
 }  // namespace
+
+void check_container(const std::string& path, const std::string& kind) {
+    const std::uint64_t size = check_input_file(path, kind);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(kind, path, std::string("cannot be read: ") + std::strerror(errno));
+    unsigned char header[128] = {};
+    if (size < 128 || !in.read(reinterpret_cast<char*>(header), 128))
+        fail(kind, path, "is not a MAT file (" + std::to_string(size) + " bytes, less than a MAT-file header)");
+    const bool le = header[126] == 'I' && header[127] == 'M';
+    const bool be = header[126] == 'M' && header[127] == 'I';
+    if (std::memcmp(header, "MATLAB", 6) != 0 || !(le || be))
+        fail(kind, path, "is not a MAT file (no MATLAB v5/v7.3 header)");
+    const unsigned version = le ? (header[124] | header[125] << 8) : (header[125] | header[124] << 8);
+    if (version == 0x0200) return;  // v7.3: an HDF5 file; HDF5 checks its own structure
+    try {
+        if (check_v5_structure(in, size, be) == 0) fail(kind, path, "holds no variables");
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        if (what.rfind(kind, 0) == 0) throw;
+        fail(kind, path, what.rfind("is truncated", 0) == 0 ? what : "is truncated or corrupt: " + what);
+    }
+}
+
+
+void close_written(File& file, const std::string& temp, const std::string& path) {
+    if (Mat_Close(file.release()) != 0) throw Error("cannot write '" + path + "': matio could not finish the file");
+    try {
+        check_container(temp, "written file");
+    } catch (const Error& e) {
+        throw Error("cannot write '" + path + "': the file came out incomplete (is the disk full?): " + e.what());
+    }
+}
 
 Reader::Reader(std::string path, std::string kind) : path_(std::move(path)), kind_(std::move(kind)) {
     capture_matio_messages();
@@ -113,7 +103,9 @@ std::string Reader::top_names() const {
 }
 
 std::string Reader::read_string(matvar_t* v) const {
-    if (v == nullptr || v->class_type != MAT_C_CHAR) return {};
+    // Names and types are short: a longer char array is not one libnst reads (and a v7.3 file could
+    // declare gigabytes of it).
+    if (v == nullptr || v->class_type != MAT_C_CHAR || mat::element_count(v) > 4096) return {};
     if (v->data == nullptr && mat::element_count(v) > 0 && Mat_VarReadDataAll(file_.get(), v) != 0) return {};
     if (v->data == nullptr) return {};
     return utf8_from_code_units(v);
@@ -130,10 +122,19 @@ void Reader::check_floats(matvar_t* v, const std::string& what) const {
 std::vector<float> Reader::read_floats(matvar_t* v, const std::string& what) const {
     check_floats(v, what);
     const std::size_t n = mat::element_count(v);
+    if (n > kMaxReadElements)
+        fail(what + " are " + mat::dims_text(v) + ": more than the " + std::to_string(kMaxReadElements) +
+             " values libnst reads from one array (VGG-19's and ResNet-50's largest convolution has 2,359,296)");
+    if (n == 0) return {};
+    try {
+        return read_checked_floats(v, n, what);
+    } catch (const std::bad_alloc&) {
+        fail(what + " (" + mat::dims_text(v) + ") do not fit in memory");
+    }
+}
+
+std::vector<float> Reader::read_checked_floats(matvar_t* v, std::size_t n, const std::string& what) const {
     std::vector<float> out(n);
-    if (n == 0) return out;
-    if (n > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        fail(what + " have " + std::to_string(n) + " elements, more than matio can read at once");
     // v5: one linear read (matio's N-d slab reader goes element by element: seconds for VGG-19).
     // v7.3: one N-d slab read (HDF5's linear path is the slow one there).
     std::vector<int> start(static_cast<std::size_t>(v->rank), 0), stride(start.size(), 1), edge(start.size());

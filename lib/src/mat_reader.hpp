@@ -12,6 +12,16 @@
 
 namespace nst::mat {
 
+// nst::Error "<kind> '<path>': ..." unless `path` is a regular file with a MAT v5 or v7.3 header and, for
+// v5, a structure that check_v5_structure accepts (every variable inside the file, every declared count
+// backed by data): a truncated download or a crafted header is named before matio allocates for it.
+void check_container(const std::string& path, const std::string& kind);
+
+// Closes a MAT file matio wrote at `temp` (the AtomicFile's temporary for `path`) and checks it back: matio
+// does not report every failed write, so a full disk shows up here as an incomplete file. nst::Error names
+// `path`.
+void close_written(File& file, const std::string& temp, const std::string& path);
+
 class Reader {
 public:
     Reader(std::string path, std::string kind);  // kind: "weights file", ...
@@ -31,7 +41,13 @@ public:
     // " [matio: <its last message>]" or "".
     std::string matio_detail() const;
 
+    // The most values read_floats reads from one array (2^26: 256 MB as float; VGG-19's and ResNet-50's
+    // largest convolutions hold 2,359,296).
+    static constexpr std::size_t kMaxReadElements = std::size_t(1) << 26;
+
 private:
+    std::vector<float> read_checked_floats(matvar_t* v, std::size_t n, const std::string& what) const;
+
     std::string path_;
     std::string kind_;
     File file_;

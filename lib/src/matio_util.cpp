@@ -1,5 +1,6 @@
 #include "matio_util.hpp"
 
+#include <cstdint>
 #include <mutex>
 
 namespace nst::mat {
@@ -57,7 +58,7 @@ const char* class_name(matio_classes c) noexcept {
 }
 
 std::string dims_text(const matvar_t* v) {
-    if (v == nullptr) return "(missing)";
+    if (v == nullptr || (v->rank > 0 && v->dims == nullptr)) return "(missing)";
     std::string text;
     for (int i = 0; i < v->rank; ++i) {
         if (i > 0) text += "x";
@@ -66,11 +67,22 @@ std::string dims_text(const matvar_t* v) {
     return text;
 }
 
+matvar_t* cell(const matvar_t* v, std::size_t i) {
+    if (v == nullptr || v->class_type != MAT_C_CELL || v->data == nullptr) return nullptr;
+    const std::size_t held = v->nbytes / sizeof(matvar_t*);
+    if (i >= held || i >= element_count(v)) return nullptr;
+    return static_cast<matvar_t* const*>(v->data)[i];
+}
+
 std::size_t element_count(const matvar_t* v) {
     if (v == nullptr) return 0;
+    if (v->rank <= 0 || v->dims == nullptr) return 0;
     std::size_t n = 1;
-    for (int i = 0; i < v->rank; ++i) n *= v->dims[i];
-    return v->rank > 0 ? n : 0;
+    for (int i = 0; i < v->rank; ++i) {
+        if (v->dims[i] != 0 && n > SIZE_MAX / v->dims[i]) return SIZE_MAX;  // saturates: callers refuse it
+        n *= v->dims[i];
+    }
+    return n;
 }
 
 }  // namespace nst::mat

@@ -38,6 +38,11 @@ inline std::size_t filter_index(std::size_t o, std::size_t i, std::size_t r, std
                                 std::size_t k) {
     return r + k * (s + k * (i + in * o));
 }
+// Element i of a cell array, or nullptr where matio's Mat_VarGetCell would crash or answer garbage: not a
+// cell, no data (an allocation inside matio failed), or i past the elements it holds.
+matvar_t* cell(const matvar_t* v, std::size_t i);
+
+// Product of the dimensions (0 for nullptr or rank 0; SIZE_MAX if it overflows).
 std::size_t element_count(const matvar_t* v);
 
 }  // namespace nst::mat

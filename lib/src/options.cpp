@@ -115,15 +115,18 @@ std::string canonical_layer(const std::string& name) {
 std::vector<int> scale_ladder(const std::vector<int>& scales, int min_size, int longest) {
     std::string given;
     for (int s : scales) given += (given.empty() ? "" : ",") + std::to_string(s);
+    if (min_size < 0) throw OptionError("min_size", std::to_string(min_size) + " (must be >= 0; 0: one scale)");
     if (!scales.empty() && min_size > 0) throw OptionError("scales", given + ": give scales or min_size, not both");
     for (std::size_t i = 0; i < scales.size(); ++i) {
         if (scales[i] < 1 || scales[i] > kMaxImageSide)
             throw OptionError("scales", given + ": each scale must be a size from 1 to " + std::to_string(kMaxImageSide));
         if (i > 0 && scales[i] <= scales[i - 1]) throw OptionError("scales", given + ": sizes must increase");
     }
+    if (!scales.empty() && scales.back() != longest)
+        throw OptionError("scales", given + ": the last scale must be the output's longest side, " +
+                                        std::to_string(longest) + " (leave out the size to take the last scale's)");
     if (!scales.empty()) return scales;
     std::vector<int> sizes;
-    if (min_size < 0) throw OptionError("min_size", std::to_string(min_size) + " (must be >= 0; 0: one scale)");
     if (min_size > 0) {
         if (min_size >= longest)
             throw OptionError("min_size", std::to_string(min_size) + " (must be smaller than the output's longest side, " +

@@ -74,7 +74,7 @@ void save_parameters(const std::string& path, const ParameterLayout& layout, con
         if (!v || Mat_VarWrite(file.get(), v.get(), MAT_COMPRESSION_NONE) != 0)
             throw Error("cannot write '" + path + "': matio failed writing '" + t.name + "' " + mat::take_matio_message());
     }
-    file.reset();  // Mat_Close flushes
+    mat::close_written(file, out.temp_path(), path);
     out.commit();
 }
 

@@ -41,9 +41,13 @@ public:
             fail("has 'layers' but neither 'meta' (new layout) nor 'normalization' (old layout)");
         }
         const std::size_t n = mat::element_count(layers_);
+        if (n > kMaxLayers)
+            fail("'layers' has " + std::to_string(n) + " elements; a VGG network has 43 (at most " +
+                 std::to_string(kMaxLayers) + " accepted)");
+        if (n > 0 && layers_->data == nullptr) fail("'layers' is unreadable (corrupt file)" + matio_detail());
         names_.resize(n);
         for (std::size_t i = 0; i < n; ++i) {
-            matvar_t* layer = Mat_VarGetCell(layers_, static_cast<int>(i));
+            matvar_t* layer = mat::cell(layers_, i);
             if (layer != nullptr && layer->class_type == MAT_C_STRUCT) names_[i] = read_string(field(layer, "name"));
         }
     }
@@ -52,7 +56,7 @@ public:
     bool compressed() const { return layers_->compression == MAT_COMPRESSION_ZLIB; }
     std::size_t layer_count() const { return names_.size(); }
     const std::string& name(std::size_t i) const { return names_[i]; }
-    matvar_t* layer(std::size_t i) const { return Mat_VarGetCell(layers_, static_cast<int>(i)); }
+    matvar_t* layer(std::size_t i) const { return mat::cell(layers_, i); }
 
     int find_layer(const std::string& name) const {
         for (std::size_t i = 0; i < names_.size(); ++i)
@@ -60,15 +64,21 @@ public:
         return -1;
     }
 
-    // A field of a 1x1 struct, or nullptr.
+    // A field of a struct's first element, or nullptr (also for a struct that has no element, no data or
+    // no field names: all of which a corrupt file can make matio return).
     static matvar_t* field(matvar_t* s, const char* name) {
-        if (s == nullptr || s->class_type != MAT_C_STRUCT) return nullptr;
+        if (s == nullptr || s->class_type != MAT_C_STRUCT || s->data == nullptr || mat::element_count(s) == 0)
+            return nullptr;
         char* const* names = Mat_VarGetStructFieldnames(s);
         const unsigned n = Mat_VarGetNumberOfFields(s);
+        if (names == nullptr || s->nbytes / sizeof(matvar_t*) < n) return nullptr;  // the field array is short
         for (unsigned i = 0; i < n; ++i)
-            if (names[i] != nullptr && std::strcmp(names[i], name) == 0) return Mat_VarGetStructFieldByIndex(s, i, 0);
+            if (names[i] != nullptr && std::strcmp(names[i], name) == 0) return static_cast<matvar_t**>(s->data)[i];
         return nullptr;
     }
+
+    // More layers than any network libnst reads could have (VGG-19: 43).
+    static constexpr std::size_t kMaxLayers = 4096;
 
 private:
     matvar_t* layers_ = nullptr;
@@ -81,7 +91,7 @@ constexpr std::size_t kMaxChannels = 65536;
 
 // Filter dimensions padded to rank 4: MATLAB drops trailing singleton dimensions (3x3x3x1 is stored 3x3x3).
 bool filter_dims(const matvar_t* f, std::size_t dims[4]) {
-    if (f == nullptr || f->rank > 4 || f->rank < 0) return false;
+    if (f == nullptr || f->rank > 4 || f->rank < 0 || (f->rank > 0 && f->dims == nullptr)) return false;
     for (int i = 0; i < 4; ++i) dims[i] = i < f->rank ? f->dims[i] : 1;
     return true;
 }
@@ -109,8 +119,8 @@ std::pair<matvar_t*, matvar_t*> conv_parameters(const MatConvNetFile& file, matv
     if (w->class_type != MAT_C_CELL || mat::element_count(w) != 2)
         fail(file.path(), "layer " + name + ": weights is a " + mat::dims_text(w) + " " +
                               mat::class_name(w->class_type) + ", expected a 1x2 cell {filters, bias}");
-    matvar_t* filters = Mat_VarGetCell(w, 0);
-    matvar_t* bias = Mat_VarGetCell(w, 1);
+    matvar_t* filters = mat::cell(w, 0);
+    matvar_t* bias = mat::cell(w, 1);
     if (filters == nullptr || bias == nullptr) fail(file.path(), "layer " + name + ": the weights cell is unreadable (corrupt file)");
     return {filters, bias};
 }
@@ -242,7 +252,7 @@ std::array<float, 3> read_mean(const MatConvNetFile& file, std::string* source) 
 
 }  // namespace
 
-VggWeights load_vgg19_mat(const std::string& path, const std::string& deepest) {
+static VggWeights load_vgg19_mat_unmapped(const std::string& path, const std::string& deepest) {
     const int last = vgg19_layer_position(deepest);
     const MatConvNetFile file(path);
     check_structure(file, last);  // every layer's shape before any value is read
@@ -263,7 +273,7 @@ VggWeights load_vgg19_mat(const std::string& path, const std::string& deepest) {
     return w;
 }
 
-WeightsFileInfo inspect_weights_file(const std::string& path) {
+static WeightsFileInfo inspect_weights_file_unmapped(const std::string& path) {
     const MatConvNetFile file(path);
     WeightsFileInfo info;
     info.path = path;
@@ -282,8 +292,8 @@ WeightsFileInfo inspect_weights_file(const std::string& path) {
         if (s.type == "conv") {
             matvar_t* w = MatConvNetFile::field(layer, "weights");
             if (w != nullptr && w->class_type == MAT_C_CELL && mat::element_count(w) == 2) {
-                matvar_t* f = Mat_VarGetCell(w, 0);
-                matvar_t* b = Mat_VarGetCell(w, 1);
+                matvar_t* f = mat::cell(w, 0);
+                matvar_t* b = mat::cell(w, 1);
                 s.detail = mat::dims_text(f) + " + " + std::to_string(mat::element_count(b)) + " " +
                            (f != nullptr ? mat::class_name(f->class_type) : "");
             } else {
@@ -318,7 +328,7 @@ WeightsFileInfo inspect_weights_file(const std::string& path) {
         std::size_t d[4] = {0, 0, 0, 0};
         matvar_t* w = MatConvNetFile::field(file.layer(static_cast<std::size_t>(i)), "weights");
         if (w == nullptr || w->class_type != MAT_C_CELL || mat::element_count(w) != 2 ||
-            !filter_dims(Mat_VarGetCell(w, 0), d) || d[3] == 0 || spec.out_channels % static_cast<int>(d[3]) != 0) {
+            !filter_dims(mat::cell(w, 0), d) || d[3] == 0 || spec.out_channels % static_cast<int>(d[3]) != 0) {
             uniform = false;
             continue;
         }
@@ -341,6 +351,28 @@ WeightsFileInfo inspect_weights_file(const std::string& path) {
         info.problem = std::string(e.what()).substr(std::string(e.what()).rfind(prefix, 0) == 0 ? prefix.size() : 0);
     }
     return info;
+}
+
+// Every failure of a library below (matio, HDF5, the standard library) as one nst::Error naming the file.
+template <class F>
+auto mapping_library_errors(const std::string& path, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        fail(path, "does not fit in memory (a size it declares is too large)");
+    } catch (const std::exception& e) {
+        fail(path, std::string("could not be read: ") + e.what());
+    }
+}
+
+VggWeights load_vgg19_mat(const std::string& path, const std::string& deepest) {
+    return mapping_library_errors(path, [&] { return load_vgg19_mat_unmapped(path, deepest); });
+}
+
+WeightsFileInfo inspect_weights_file(const std::string& path) {
+    return mapping_library_errors(path, [&] { return inspect_weights_file_unmapped(path); });
 }
 
 std::string format_weights_info(const WeightsFileInfo& info) {

@@ -6,6 +6,7 @@
 
 #include "nst/atomic_file.hpp"
 #include "shared/counter_rng.hpp"
+#include "mat_reader.hpp"
 #include "matio_util.hpp"
 #include "nst/error.hpp"
 #include "nst/weights.hpp"
@@ -231,7 +232,7 @@ void write_file(const std::string& path, const std::vector<mat::Var>& top, MatCo
         if (Mat_VarWrite(file.get(), v.get(), compression) != 0)
             throw Error("cannot write '" + path + "': matio failed writing '" + v->name + "' " +
                         mat::take_matio_message());
-    file.reset();  // Mat_Close flushes
+    mat::close_written(file, out.temp_path(), path);
     out.commit();
 }
 

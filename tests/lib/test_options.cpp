@@ -95,7 +95,12 @@ TEST_CASE("the random network's defaults leave the options the caller names", "[
 
 TEST_CASE("the multi-scale ladder: given sizes, a sqrt(2) ladder, or one scale", "[options][scales]") {
     CHECK(scale_ladder({}, 0, 512) == std::vector<int>{512});
-    CHECK(scale_ladder({128, 256, 300}, 0, 512) == std::vector<int>{128, 256, 300});
+    CHECK(scale_ladder({128, 256, 300}, 0, 300) == std::vector<int>{128, 256, 300});
+    // The scales never silently override the output size, and a negative min_size is refused with scales too.
+    CHECK_THROWS_WITH(scale_ladder({128, 256, 300}, 0, 512),
+                      "scales 128,256,300: the last scale must be the output's longest side, 512 (leave out the size "
+                      "to take the last scale's)");
+    CHECK_THROWS_WITH(scale_ladder({16, 32}, -5, 32), "min_size -5 (must be >= 0; 0: one scale)");
     CHECK(scale_ladder({}, 100, 300) == std::vector<int>{100, 141, 200, 283, 300});
     CHECK_THROWS_WITH(scale_ladder({48, 24}, 0, 32), "scales 48,24: sizes must increase");
     CHECK_THROWS_WITH(scale_ladder({16, 99999}, 0, 32), "scales 16,99999: each scale must be a size from 1 to 16384");

@@ -234,7 +234,7 @@ std::string with_broken_layer(const std::string& name, const std::function<void(
 TEST_CASE("a missing file, a folder and a file that is not a MAT file are named", "[weights][errors]") {
     const std::string dir = scratch_dir("weights_err_files");
     CHECK(load_error(dir + "/nope.mat") == "no such file");
-    CHECK(load_error(dir) == "is a folder, not a MAT file");
+    CHECK(load_error(dir) == "is a folder, not a file");
     std::ofstream(dir + "/text.mat") << "not a mat file, just text\n";
     CHECK(load_error(dir + "/text.mat") == "is not a MAT file (26 bytes, less than a MAT-file header)");
     std::ofstream(dir + "/long.mat") << std::string(300, 'x');

@@ -1,4 +1,4 @@
-// Images in and out: JPEG/PNG/BMP/TGA in (stb_image), PNG or JPEG out by extension (stb_image_write),
+// Images in and out: JPEG (libjpeg-turbo), PNG (libpng), BMP and TGA (stb_image) in; PNG or JPEG out by extension;
 // resizing with stb_image_resize. Pixels are 8-bit RGB, row-major, interleaved.
 #pragma once
 

@@ -92,7 +92,7 @@ const char* to_string(InitKind kind) noexcept;
 std::string canonical_layer(const std::string& name);
 
 // The longest sides of a multi-scale run, ascending, the last being the output's. `scales`: the sides
-// given (each 1 to kMaxImageSide, increasing); else `min_size` > 0: from min_size up to `longest` in steps
+// given (each 1 to kMaxImageSide, increasing, the last equal to `longest`); else `min_size` > 0: from min_size up to `longest` in steps
 // of √2; else `longest` alone. OptionError ("scales", "min_size") otherwise.
 std::vector<int> scale_ladder(const std::vector<int>& scales, int min_size, int longest);
 
