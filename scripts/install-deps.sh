@@ -15,6 +15,7 @@ packages=(
   libbenchmark-dev  # nst-bench
   libopenblas-openmp-dev  # the CPU backend's SGEMM (the OpenMP-threaded OpenBLAS: cmake/FindOpenBLAS.cmake)
   libboost-context-dev    # the kernel tests' fibers (tests/harness)
+  clang libclang-rt-dev libomp-dev  # scripts/test-sanitizers.sh: ASan+UBSan and libFuzzer builds
 )
 
 missing=()

@@ -7,7 +7,8 @@ namespace nst::bench {
 void register_global_avg_pool(const Target& t) {
     const int B = t.train_batch;
     const Device device = t.device;
-    for (auto [layer, channels, pixels] : {std::tuple{"avg_pool", 2048, 1}, std::tuple{"conv4_block6_out", 1024, 4}}) {
+    for (auto [layer, c, p] : {std::tuple{"avg_pool", 2048, 1}, std::tuple{"conv4_block6_out", 1024, 4}}) {
+        const int channels = c, pixels = p;  // lambdas cannot capture structured bindings in C++17
         const std::size_t planes = std::size_t(B) * channels, n = planes * pixels;
         add(t.name("global_avg_pool", resnet_shape(layer, B), "forward"), [=](benchmark::State& st) {
             Backend& b = backend(device);
