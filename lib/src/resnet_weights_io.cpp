@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "isolated_read.hpp"
 #include "mat_reader.hpp"
 #include "matio_util.hpp"
 #include "nst/atomic_file.hpp"
@@ -78,8 +79,10 @@ void save_parameters(const std::string& path, const ParameterLayout& layout, con
     out.commit();
 }
 
-void load_parameters(const std::string& path, const ParameterLayout& layout, std::vector<float>& trainable,
-                     std::vector<float>& state) {
+namespace {
+
+void load_parameters_in_process(const std::string& path, const ParameterLayout& layout, std::vector<float>& trainable,
+                                std::vector<float>& state) {
     const mat::Reader file(path, "weights file");
     // Every header first: nothing is read (or allocated by a header's size) before all of them are right.
     for (const ParamTensor& t : layout.tensors()) {
@@ -104,6 +107,17 @@ void load_parameters(const std::string& path, const ParameterLayout& layout, std
     }
     trainable = std::move(new_trainable);
     state = std::move(new_state);
+}
+
+}  // namespace
+
+void load_parameters(const std::string& path, const ParameterLayout& layout, std::vector<float>& trainable,
+                     std::vector<float>& state) {
+    mat::read_in_child_first_if_v73(path, "weights file", [&] {
+        std::vector<float> t, s;
+        load_parameters_in_process(path, layout, t, s);
+    });
+    load_parameters_in_process(path, layout, trainable, state);
 }
 
 }  // namespace nst

@@ -10,6 +10,7 @@
 #include <limits>
 #include <sstream>
 
+#include "isolated_read.hpp"
 #include "mat_reader.hpp"
 #include "matio_util.hpp"
 #include "nst/error.hpp"
@@ -368,11 +369,15 @@ auto mapping_library_errors(const std::string& path, F&& f) -> decltype(f()) {
 }
 
 VggWeights load_vgg19_mat(const std::string& path, const std::string& deepest) {
-    return mapping_library_errors(path, [&] { return load_vgg19_mat_unmapped(path, deepest); });
+    auto read = [&] { return mapping_library_errors(path, [&] { return load_vgg19_mat_unmapped(path, deepest); }); };
+    mat::read_in_child_first_if_v73(path, "weights file", [&] { read(); });
+    return read();
 }
 
 WeightsFileInfo inspect_weights_file(const std::string& path) {
-    return mapping_library_errors(path, [&] { return inspect_weights_file_unmapped(path); });
+    auto read = [&] { return mapping_library_errors(path, [&] { return inspect_weights_file_unmapped(path); }); };
+    mat::read_in_child_first_if_v73(path, "weights file", [&] { read(); });
+    return read();
 }
 
 std::string format_weights_info(const WeightsFileInfo& info) {

@@ -69,6 +69,7 @@ struct Tally {
 void run_one(Kind kind, const Bytes& mutant, const std::string& ext, const fs::path& work, int index, Tally& t) {
     const std::string path = (work / ("mutant" + ext)).string(), err = (work / "child.err").string();
     std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(mutant.data()), std::streamsize(mutant.size()));
+    std::fflush(stdout);  // or the child would print the parent's buffered lines again
     const auto start = std::chrono::steady_clock::now();
     const pid_t pid = fork();
     if (pid == 0) child(kind, path, err);
