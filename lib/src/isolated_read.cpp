@@ -12,6 +12,9 @@
 
 #include "nst/error.hpp"
 
+// Present only in sanitized builds: the hook through which a sanitizer report calls back (libFuzzer uses it).
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 namespace nst::mat {
 
 namespace {
@@ -58,7 +61,15 @@ void limit_memory() {
     ::setrlimit(RLIMIT_AS, &r);
 }
 
+// The host program's crash handlers (a crash reporter, a fuzzer's, a sanitizer's) belong to the parent: in
+// the child a crash just ends it, and the parent reports the file.
+void default_crash_handling() {
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) std::signal(sig, SIG_DFL);
+    if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(nullptr);
+}
+
 [[noreturn]] void child(int fd, const std::function<void()>& read) {
+    default_crash_handling();
     limit_memory();
     ::alarm(kChildSeconds);
     std::string message;
