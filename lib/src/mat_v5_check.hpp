@@ -13,8 +13,8 @@ namespace nst::mat {
 
 struct V5Limits {
     int max_depth = 16;                                 // cells and structs nested
-    std::uint64_t max_nodes = 1u << 20;                 // arrays in the whole file (VGG-19's has ~3,000)
-    std::uint64_t max_inflated_bytes = 3ull << 30;      // per compressed variable (VGG-19's largest: ~550 MB)
+    std::uint64_t max_nodes = 1u << 20;                 // arrays in the whole file (VGG-19's: a few thousand)
+    std::uint64_t max_inflated_bytes = 3ull << 30;      // per compressed variable (VGG-19's weights: 575 MB)
 };
 
 // Walks the variables after the 128-byte header of a v5 file of `size` bytes read through `in`
