@@ -13,6 +13,7 @@
 #include "nst/device.hpp"
 #include "nst/error.hpp"
 #include "nst/train.hpp"
+#include "open_backend.hpp"
 #include "stop_signals.hpp"
 #include "train_progress.hpp"
 
@@ -136,14 +137,7 @@ int train_command(const TrainFlags& f, const CLI::App& cmd) {
     }
     check_paths(f);
     const Dataset data = load_dataset(f.data, o.seed);
-    const DeviceChoice choice = choose_device(parse_device_request(f.device));
-    if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
-    if (choice.device == Device::Cpu && f.precision == "tf32")
-        std::fputs("nst: --precision tf32 applies to CUDA only: the CPU backend computes in strict FP32\n", stderr);
-    BackendOptions bo;
-    bo.precision = f.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
-    bo.autotune = f.autotune;
-    std::unique_ptr<Backend> backend = make_backend(choice.device, bo);
+    std::unique_ptr<Backend> backend = open_backend(f.device, f.precision, f.autotune);
     ResNetTrainer trainer(*backend, config, o);
     if (!f.init_weights.empty()) trainer.load_weights(f.init_weights);
     std::fprintf(stderr, "nst: ResNet-50 (%s parameters) on %s\nnst: %s; %d training and %d test images from %s\n",

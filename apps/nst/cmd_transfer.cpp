@@ -18,6 +18,7 @@
 #include "nst/image.hpp"
 #include "nst/transfer.hpp"
 #include "nst/weights.hpp"
+#include "open_backend.hpp"
 #include "progress.hpp"
 #include "stop_signals.hpp"
 #include "transfer_flags.hpp"
@@ -192,16 +193,9 @@ int run_transfer(const TransferFlags& f, const CLI::App& cmd, const std::vector<
     install_stop_handlers();
     Plan plan = make_plan(f, cmd, setters);
     const Inputs in = load_inputs(f, plan);
-    const DeviceChoice choice = choose_device(parse_device_request(f.device));
-    if (!choice.notice.empty()) std::fprintf(stderr, "nst: %s\n", choice.notice.c_str());
-    if (choice.device == Device::Cpu && f.precision == "tf32")
-        std::fputs("nst: --precision tf32 applies to CUDA only: the CPU backend computes in strict FP32\n", stderr);
-    BackendOptions bo;
-    bo.precision = f.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
-    bo.autotune = f.autotune;
     plan.options.normalize_style_layers = resolve_switch(f.normalize_style, plan.random);
 
-    std::unique_ptr<Backend> backend = make_backend(choice.device, bo);
+    std::unique_ptr<Backend> backend = open_backend(f.device, f.precision, f.autotune);
     const VggWeights net = prepare_network(f, plan, in, *backend);
     Progress progress(f.output, f.log, plan.print_every, plan.save_every, stop_requested());
     Image result;

@@ -43,10 +43,8 @@ void init_errors(ErrorManager& e) {
 
 struct Decode {
     const Bytes* file;
-    const std::string* path;
     jpeg_decompress_struct cinfo;
     Image image;
-    bool size_ok = false;
 };
 
 // Runs body(ctx) with libjpeg errors turned into a false return; no C++ object lives in this frame.
@@ -105,7 +103,7 @@ void write_all(Encode& e) {
 Image decode_jpeg(const Bytes& file, const std::string& path) {
     ErrorManager errors;
     init_errors(errors);
-    Decode d{&file, &path, {}, {}, false};
+    Decode d{&file, {}, {}};
     d.cinfo.err = &errors.mgr;
     jpeg_create_decompress(&d.cinfo);
     bool ok = guarded(errors, d, read_header);
