@@ -7,6 +7,7 @@ set(NST_CPU_BACKEND_FILES
   content_loss.cpp
   conv.cpp
   cpu_backend.cpp
+  crop.cpp
   dense.cpp
   global_avg_pool.cpp
   gram.cpp

@@ -227,15 +227,15 @@ pack
 # ---- nst-bench: the iterations first (the headline), then the ops, then the CPU ----
 echo "== nst-bench ($(elapsed) s so far)"
 t=$(slice 90 150)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration|train_step)' --benchmark_min_time=0.2 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration/|train_step)' --benchmark_min_time=0.2 \
   --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
 rc=$?
 t=$(slice 60 100)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|relu|pool|gram|content_loss|tv_loss|reduce|vector|adam|image|batch_norm|add|max_pool|global_avg_pool|dense|softmax_cross_entropy|sgd)/' --benchmark_min_time=0.05 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|crop|relu|pool|gram|content_loss|tv_loss|reduce|vector|adam|image|batch_norm|add|max_pool|global_avg_pool|dense|softmax_cross_entropy|sgd)/' --benchmark_min_time=0.05 \
   --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
 rc2=$?
 t=$(slice 30 90)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/(iteration|train_step)' --benchmark_min_time=0.01 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/(iteration/|train_step)' --benchmark_min_time=0.01 \
   --benchmark_out="$logs/bench-cpu.json" --benchmark_out_format=json >"$logs/bench-cpu.txt" 2>&1
 grep -E "iteration|/conv/conv(1_2|4_2)_[0-9]+px/forward|/gram/|/adam/|/reduce/|/pool/pool1" "$logs/bench-cuda.txt" "$logs/bench-cpu.txt" | cut -d: -f2- | head -n 40
 ms() { awk -v pat="$1" '$1 ~ pat { print $2 " " $3; exit }' "$2"; }
@@ -245,6 +245,21 @@ grep -q '^cuda/iteration' "$logs/bench-cuda.txt" || status="no cuda"
 note "nst-bench" "$status" "512px iteration: fp32 $(ms 'cuda/iteration/fp32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/fp32-autotune/512px' "$logs/bench-cuda.txt")), tf32 $(ms 'cuda/iteration/tf32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/tf32-autotune/512px' "$logs/bench-cuda.txt")); 1024px fp32 $(ms 'cuda/iteration/fp32/1024px' "$logs/bench-cuda.txt")"
 note "nst-bench cpu" "-" "128px iteration $(ms 'cpu/iteration/fp32/128px' "$logs/bench-cpu.txt")"
 ips() { awk -v pat="$1" '$1 ~ pat { for (i = 1; i <= NF; ++i) if ($i ~ /^images_per_s=/) { print substr($i, 14); exit } }' "$2"; }
+# Print sizes, tiled (issue 16): one timed iteration each after a warm-up; 8192 first (the one the issue asks
+# for), then 4096 whole and tiled, then 16384.
+t=$(slice 60 120)
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration_tiled/fp32/(8192px|4096px|16384px)/' \
+  --benchmark_min_time=0.01 --benchmark_out="$logs/bench-cuda-tiled.json" --benchmark_out_format=json \
+  >"$logs/bench-cuda-tiled.txt" 2>&1
+rc3=$?
+cat "$logs/bench-cuda-tiled.txt" >>"$logs/bench-cuda.txt"
+grep -E "iteration_tiled" "$logs/bench-cuda-tiled.txt" | head -n 8
+peak() { awk -v pat="$1" '$1 ~ pat { for (i = 1; i <= NF; ++i) if ($i ~ /^peak_MiB=/) { print substr($i, 10); exit } }' "$2"; }
+tiled_line=""
+for case in 4096px/auto 4096px/tile2048 8192px/auto 16384px/auto; do
+  tiled_line+="$case $(ms "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") peak $(peak "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") MiB; "
+done
+note "tiled iterations" "$([ $rc3 -eq 0 ] && echo ok || echo "rc=$rc3")" "$tiled_line"
 note "train step b64" "-" "cuda fp32 $(ips 'cuda/train_step/fp32/b64/compute' "$logs/bench-cuda.txt") img/s (with io $(ips 'cuda/train_step/fp32/b64/with_io' "$logs/bench-cuda.txt")), tf32 $(ips 'cuda/train_step/tf32/b64/compute' "$logs/bench-cuda.txt"); cpu $(ips 'cpu/train_step/fp32/b64/compute' "$logs/bench-cpu.txt")"
 pack
 

@@ -49,6 +49,8 @@ mutants=(
   "batch_norm: the training output misses a channel's last value|batch_norm.cuh|3|k < v.per_channel;|k + 1 < v.per_channel;|[batch_norm]"
   "batch_norm: the backward's sums miss a channel's last value|batch_norm.cuh|4|k < v.per_channel;|k + 1 < v.per_channel;|[batch_norm]"
   "batch_norm: inference takes the next channel's statistics|batch_norm.cuh|1|i / plane % channels|(i / plane + 1) % channels|[batch_norm]"
+  "crop: the forward misses the last element|crop.cuh|1|for_each_index(n,|for_each_index(n - 1,|[crop]"
+  "crop: the backward overwrites instead of adding|crop.cuh|1|] += dy[i];|] = dy[i];|[crop]"
   "add: misses the last element|add.cuh|1|for_each_index(n,|for_each_index(n - 1,|[add]"
   "sgd: misses the last element|sgd.cuh|1|for_each_index(n,|for_each_index(n - 1,|[sgd]"
   "global_avg_pool: each mean misses its last pixel|global_avg_pool.cuh|1|j < pixels;|j + 1 < pixels;|[global_avg_pool]"

@@ -12,6 +12,7 @@
 
 #include "nst/backend.hpp"
 #include "nst/device.hpp"
+#include "nst/image.hpp"
 
 namespace nst::bench {
 
@@ -80,6 +81,7 @@ std::string resnet_shape(const std::string& layer, int batch);
 
 // Each op's benchmarks (ops/<op>.cpp).
 void register_conv(const Target& t);
+void register_crop(const Target& t);
 void register_relu(const Target& t);
 void register_pool(const Target& t);
 void register_gram(const Target& t);
@@ -103,5 +105,13 @@ void register_train_step(Device device, const std::string& prefix, int batch, Pr
 // or <precision>-autotune when the convolutions' algorithms are timed (BackendOptions::autotune).
 void register_iteration(Device device, const std::string& prefix, int px, Precision precision,
                         const std::string& weights_spec, bool autotune = false);
+// Whole Adam iterations at print sizes, whole or in tiles (tiled_iteration.cpp):
+// <prefix>/iteration_tiled/<precision>[-div<D>]/<px>px/{auto,tile<N>}, with ms per iteration, the peak memory
+// of a backend made for the benchmark, and the plan (tiled, tile, tiles, overhead). tile 0: the plan
+// libnst chooses (whole when it fits the device).
+void register_tiled_iteration(Device device, const std::string& prefix, int px, int tile, int channel_divisor,
+                              Precision precision);
+// A px x px test picture (deterministic pixels).
+Image test_picture(int px);
 
 }  // namespace nst::bench

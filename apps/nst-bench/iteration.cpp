@@ -32,13 +32,13 @@ double iteration_flop(const VggWeights& w, int px) {
     return flop;
 }
 
+}  // namespace
+
 Image test_picture(int px) {
     Image content{px, px, std::vector<std::uint8_t>(std::size_t(px) * px * 3)};
     for (std::size_t i = 0; i < content.rgb.size(); ++i) content.rgb[i] = static_cast<std::uint8_t>((i * 7919) % 251);
     return content;
 }
-
-}  // namespace
 
 void register_iteration(Device device, const std::string& prefix, int px, Precision precision,
                         const std::string& weights_spec, bool autotune) {

@@ -3,7 +3,9 @@
 // <backend>/<op>/<shape>[/<variant>] after the op's file stem (ops/<op>.cpp), and the end-to-end time of one
 // Adam iteration at several sizes with peak memory (<backend>/iteration/<precision>/<px>px); ResNet-50's
 // training ops at its shapes (batch 64 on CUDA, 16 on the CPU) and its whole training step at batch 64
-// (<backend>/train_step/<precision>/b64/{compute,with_io}, images/s and peak memory). Google
+// (<backend>/train_step/<precision>/b64/{compute,with_io}, images/s and peak memory); whole iterations at
+// print sizes, whole and tiled (<backend>/iteration_tiled/...: CPU 2048 and 4096 px on the 1/8-channel
+// network, CUDA 4096, 8192 and 16384 px). Google
 // Benchmark drives it: --benchmark_filter=REGEX, --benchmark_format=json, --benchmark_min_time=SECONDS, ...
 
 // Google Benchmark: registration, repetition, statistics, JSON output.
@@ -21,7 +23,7 @@ namespace {
 // Every op's benchmarks on one target.
 void register_ops(const nst::bench::Target& t) {
     using namespace nst::bench;
-    for (auto add_op : {register_conv, register_relu, register_pool, register_gram, register_content_loss,
+    for (auto add_op : {register_conv, register_crop, register_relu, register_pool, register_gram, register_content_loss,
                         register_tv_loss, register_reduce, register_vector, register_adam, register_image,
                         register_batch_norm, register_add, register_max_pool, register_global_avg_pool, register_dense,
                         register_softmax_cross_entropy, register_sgd})
@@ -52,12 +54,19 @@ int main(int argc, char** argv) {
             for (int px : {256, 512, 1024}) nst::bench::register_iteration(nst::Device::Cuda, "cuda", px, p, weights);
             nst::bench::register_iteration(nst::Device::Cuda, "cuda", 512, p, weights, true);  // timed algorithms
         }
+        // Print sizes: 4096 px whole and in 2048 px tiles; 8192 and 16384 px as libnst plans them (tiles).
+        for (auto [px, tile] : {std::pair{4096, 0}, std::pair{4096, 2048}, std::pair{8192, 0}, std::pair{16384, 0}})
+            nst::bench::register_tiled_iteration(nst::Device::Cuda, "cuda", px, tile, 1, nst::Precision::Fp32);
     } else {
         std::fprintf(stderr, "nst-bench: no usable CUDA device (%s): CPU benchmarks only\n", why.c_str());
     }
     register_ops({nst::Device::Cpu, "cpu", 128, 16});
     nst::bench::register_train_step(nst::Device::Cpu, "cpu", 64, nst::Precision::Fp32);
     for (int px : {64, 128}) nst::bench::register_iteration(nst::Device::Cpu, "cpu", px, nst::Precision::Fp32, weights);
+    // 2048 and 4096 px whole and in 512 px tiles, on the 1/8-channel network (the full one takes minutes per
+    // iteration on a CPU).
+    for (int px : {2048, 4096})
+        for (int tile : {0, 512}) nst::bench::register_tiled_iteration(nst::Device::Cpu, "cpu", px, tile, 8, nst::Precision::Fp32);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

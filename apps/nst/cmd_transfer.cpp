@@ -149,7 +149,7 @@ Inputs load_inputs(const TransferFlags& f, Plan& plan) {
 // The network to run: the weights, normalised on the content and styles at the output size when asked.
 VggWeights prepare_network(const TransferFlags& f, const Plan& plan, const Inputs& in, Backend& backend) {
     const VggWeights weights = load_weights(plan.weights, "relu5_4");
-    check_transfer_fits(backend, weights, plan.options, plan.width, plan.height, in.styles);  // before any work
+    const TransferPlan fit = check_transfer_fits(backend, weights, plan.options, plan.width, plan.height, in.styles);
     if (weights.random)
         std::fprintf(stderr, "nst: using the built-in random VGG-19 (%s, untrained): expect texture-like results%s%s\n",
                      weights.source.c_str(), plan.random_defaults.empty() ? "" : "; random-network defaults for ",
@@ -158,7 +158,7 @@ VggWeights prepare_network(const TransferFlags& f, const Plan& plan, const Input
     if (resolve_switch(f.normalize_net, weights.random)) {
         std::vector<Image> references{resize_image(in.content, plan.width, plan.height)};
         for (const StyleImage& s : in.styles) references.push_back(resize_image(s.image, plan.width, plan.height));
-        normalize_network(backend, net, references, plan.options.pool);
+        normalize_network(backend, net, references, plan.options.pool, fit.tiled ? fit.tile : 0);
         std::fprintf(stderr, "nst: normalised the network: every channel's mean activation on the content and style is 1\n");
     }
     return net;
@@ -182,6 +182,10 @@ Image run_scales(const Plan& plan, const Inputs& in, const VggWeights& net, Back
         std::fprintf(stderr, "nst: %s%dx%d, %d iterations (%s) on %s\n", tag.c_str(), w, h, o.iterations,
                      o.optimizer == OptimizerKind::Lbfgs ? "L-BFGS" : "Adam", backend.description().c_str());
         StyleTransfer transfer(backend, net, resize_image(in.content, w, h), in.styles, o);
+        if (transfer.plan().tiled) {
+            std::fprintf(stderr, "nst: %s%s\n", tag.c_str(), transfer.plan().describe().c_str());
+            transfer.on_tile([&progress](int pass, int tile, int tiles) { progress.tile(pass, tile, tiles); });
+        }
         progress.start_scale(tag);
         progress.end_scale(transfer.run([&](StyleTransfer::Iteration& it) { return progress(it, k == 0); }));
         result = transfer.image();

@@ -53,7 +53,8 @@ Progress::Progress(std::string output, std::string log_path, int print_every, in
 
 void Progress::start_scale(std::string tag) {
     tag_ = std::move(tag);
-    start_ = std::chrono::steady_clock::now();
+    start_ = iteration_start_ = std::chrono::steady_clock::now();
+    current_ = 0;
 }
 
 bool Progress::operator()(StyleTransfer::Iteration& it, bool first_scale) {
@@ -72,7 +73,23 @@ bool Progress::operator()(StyleTransfer::Iteration& it, bool first_scale) {
         last_checkpoint_ = checkpoint_path(output_, global);
         save_image(it.image(), last_checkpoint_);
     }
+    current_ = i + 1;
+    iteration_start_ = std::chrono::steady_clock::now();
     return !interrupted_;
+}
+
+void Progress::tile(int pass, int tile, int tiles) {
+    using std::chrono::duration;
+    const auto now = std::chrono::steady_clock::now();
+    if (duration<double>(now - iteration_start_).count() < 3.0) return;
+    if (!terminal_ && duration<double>(now - tile_shown_).count() < 10.0) return;
+    tile_shown_ = now;
+    const char* what = pass == 1 ? "features and Gram matrices" : "gradients";
+    if (terminal_)
+        std::fprintf(stderr, "\r%siteration %d: tile %d/%d (%s)          ", tag_.c_str(), current_, tile + 1, tiles, what);
+    else
+        std::fprintf(stderr, "%s  %siteration %d: tile %d/%d (%s)\n", timestamp().c_str(), tag_.c_str(), current_,
+                     tile + 1, tiles, what);
 }
 
 void Progress::show(int i, int n, bool print) {

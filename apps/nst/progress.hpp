@@ -23,6 +23,9 @@ public:
     void start_scale(std::string tag);
     // The per-iteration callback; false once an interrupt was asked for.
     bool operator()(StyleTransfer::Iteration& it, bool first_scale);
+    // A tiled run's observer (StyleTransfer::on_tile): once an iteration has taken more than a few seconds,
+    // shows which tile and pass it is at (on a terminal in the bar's line, otherwise a line every 10 s).
+    void tile(int pass, int tile, int tiles);
     // After each scale: the steps it took (the log numbers rows by steps across scales).
     void end_scale(int steps);
     // Ends the bar's line on a terminal.
@@ -45,6 +48,8 @@ private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     Losses shown_;
     int offset_ = 0;  // optimiser steps taken at earlier scales
+    int current_ = 0;  // the iteration being computed (the last callback's index + 1)
+    std::chrono::steady_clock::time_point iteration_start_ = start_, tile_shown_ = start_;
     std::string tag_;
 };
 

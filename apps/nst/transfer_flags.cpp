@@ -2,6 +2,8 @@
 // that copy given flags into options, and the text formats.
 #include "transfer_flags.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -129,6 +131,17 @@ void add_init_flags(CLI::App& cmd, TransferFlags& f, std::vector<OptionSetter>& 
         ->capture_default_str();
 }
 
+void add_memory_flags(CLI::App& cmd, TransferFlags& f, std::vector<OptionSetter>& s) {
+    cmd.add_option("--tile", f.options.tile,
+                   "Tile side in output pixels, halo excluded (0: tiles only when the image does not fit the memory)")
+        ->capture_default_str();
+    add_setter(s, "--tile", "tile", [](auto& f, auto& o) { o.tile = f.options.tile; });
+    cmd.add_option("--max-memory", f.max_memory,
+                   "Memory the transfer may allocate, e.g. 500M or 12G (default: what the device has free, less a "
+                   "tenth); larger images run in tiles");
+    add_setter(s, "--max-memory", "max_memory", [](auto& f, auto& o) { o.max_memory = parse_memory_size(f.max_memory); });
+}
+
 int parse_whole(const std::string& text, const std::string& what) {
     if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
         throw Error(what);
@@ -143,6 +156,7 @@ std::vector<OptionSetter> add_transfer_flags(CLI::App& cmd, TransferFlags& f) {
     add_optimizer_flags(cmd, f, setters);
     add_loss_flags(cmd, f, setters);
     add_init_flags(cmd, f, setters);
+    add_memory_flags(cmd, f, setters);
     return setters;
 }
 
@@ -156,6 +170,27 @@ std::string flag_for_option(const std::string& option) {
     for (char& c : flag)
         if (c == '_') c = '-';
     return flag;
+}
+
+std::size_t parse_memory_size(const std::string& text) {
+    const std::string what = "--max-memory " + text + ": expected a size such as 500M, 12G or 1.5G (K, M, G, T: "
+                             "powers of 1024; no suffix: bytes)";
+    std::size_t digits = 0;
+    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+        ++digits;
+    const std::string number = text.substr(0, digits), unit = text.substr(digits);
+    static const std::pair<const char*, double> kUnits[] = {{"", 1.0},          {"K", 1024.0}, {"M", 1048576.0},
+                                                            {"G", 1073741824.0}, {"T", 1099511627776.0}};
+    double scale = 0.0;
+    for (const auto& [name, factor] : kUnits)
+        if (unit == name || (*name != '\0' && (unit == std::string(name) + "B" || unit == std::string(name) + "iB")))
+            scale = factor;
+    if (number.empty() || number.size() > 20 || std::count(number.begin(), number.end(), '.') > 1 || scale == 0.0)
+        throw Error(what);
+    const double bytes = std::strtod(number.c_str(), nullptr) * scale;
+    if (!(bytes >= 1048576.0) || bytes > 1.0e18)
+        throw Error("--max-memory " + text + ": must be from 1M to 1e18 bytes");
+    return static_cast<std::size_t>(bytes);
 }
 
 void parse_size(const std::string& text, int* longest, int* width, int* height) {

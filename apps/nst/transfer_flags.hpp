@@ -34,6 +34,7 @@ struct TransferFlags {
     bool autotune = false;
     std::string normalize_net = "auto";
     std::string normalize_style = "auto";
+    std::string max_memory;
 };
 
 // A flag that sets a TransferOptions field: its libnst option name (as OptionError names it) and how its
@@ -52,6 +53,8 @@ std::vector<OptionSetter> add_transfer_flags(CLI::App& cmd, TransferFlags& f);
 // does.
 std::string flag_for_option(const std::string& option);
 
+// "500M", "12G", "1.5G", "1048576": bytes (K, M, G, T are powers of 1024; "MB"/"MiB" alike), 1 MiB to 1e18.
+std::size_t parse_memory_size(const std::string& text);
 // "512" (longest side) or "640x480" (exact); sizes 1 to kMaxImageSide.
 void parse_size(const std::string& text, int* longest, int* width, int* height);
 // "relu1_1:0.5,relu2_1" -> layers with weights (1 when omitted); names are checked by validate_options.

@@ -11,6 +11,7 @@
 #include "input_file.hpp"
 #include "nst/atomic_file.hpp"
 #include "nst/error.hpp"
+#include "nst/options.hpp"
 
 namespace nst {
 
@@ -73,9 +74,10 @@ Image load_image(const std::string& path) {
 }
 
 Image resize_image(const Image& image, int width, int height) {
-    if (width < 1 || height < 1 || width > kMaxSide || height > kMaxSide)
+    // Outputs up to kMaxImageSide (a tiled transfer's size); files are decoded up to kMaxSide only.
+    if (width < 1 || height < 1 || width > kMaxImageSide || height > kMaxImageSide)
         throw Error("image size " + std::to_string(width) + "x" + std::to_string(height) + " (each side must be 1 to " +
-                    std::to_string(kMaxSide) + ")");
+                    std::to_string(kMaxImageSide) + ")");
     if (image.width == width && image.height == height) return image;
     Image out;
     out.width = width;

@@ -13,7 +13,8 @@ namespace nst::codec {
 
 using Bytes = std::vector<unsigned char>;
 
-// The largest side libnst reads or writes (a 16384x16384 VGG-19 pass would need hundreds of GB anyway).
+// The largest side libnst decodes (a bound on what a hostile header can make it allocate; outputs, resized
+// and encoded by libnst itself, go up to nst::kMaxImageSide).
 constexpr int kMaxSide = 16384;
 
 // nst::Error unless 1 <= width, height <= kMaxSide and the file holds at least `min_bytes` (the least any

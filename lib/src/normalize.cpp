@@ -7,11 +7,61 @@
 
 #include "nst/error.hpp"
 #include "nst/transfer.hpp"
+#include "tiled_network.hpp"
 #include "vgg_network.hpp"
 
 namespace nst {
 
-void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool) {
+namespace {
+
+// Σ over `window` of each channel of a network's stage output, added to sums[c] (downloaded; double).
+void add_channel_sums(Backend& backend, const VggNetwork& net, int k, const CropWindow& window,
+                      std::vector<double>& sums) {
+    const Stage& s = net.stage(k);
+    std::vector<float> y(s.size());
+    backend.download(net.output(k), y.data(), y.size());
+    for (int c = 0; c < s.channels; ++c)
+        for (int r = window.top; r < window.top + window.height; ++r) {
+            const float* row = y.data() + (std::size_t(c) * s.height + r) * s.width;
+            double sum = 0.0;
+            for (int col = window.left; col < window.left + window.width; ++col) sum += row[col];
+            sums[std::size_t(c)] += sum;
+        }
+}
+
+// Each convolution's per-channel sums of its activations over one reference image: whole, or tile by tile
+// (tile > 0) over each tile's own positions, which partition the image.
+void reference_sums(Backend& backend, const VggWeights& weights, const DeviceWeights& device, const Image& ref,
+                    PoolMode pool, int tile, std::vector<std::vector<double>>& sums) {
+    const std::string last = "relu" + weights.convs.back().name.substr(4);
+    Buffer x = backend.allocate(std::size_t(3) * ref.width * ref.height);
+    backend.image_to_tensor(ref.rgb.data(), ref.height, ref.width, weights.mean_rgb.data(), x.data());
+    if (tile <= 0) {
+        VggNetwork net(backend, device, vgg_stages(weights, pool, ref.height, ref.width, last));
+        net.forward(x.data());
+        for (int k = 0; k < net.stage_count(); ++k)
+            if (net.stage(k).conv)
+                add_channel_sums(backend, net, k, CropWindow{0, 0, net.stage(k).height, net.stage(k).width},
+                                 sums[std::size_t(net.stage(k).conv_index)]);
+        return;
+    }
+    const std::vector<Stage> stages = vgg_stages(weights, pool, ref.height, ref.width, last);
+    const int align = tile_alignment(stages);
+    const TilePlan plan = plan_tiles(ref.width, ref.height, (tile + align - 1) / align * align, tile_halo(stages));
+    TiledNetwork tiles(backend, device, weights, pool, last, {&plan});
+    for (const Tile& t : plan.tiles) {
+        const VggNetwork& net = tiles.forward(plan, t, x.data());
+        for (int k = 0; k < net.stage_count(); ++k)
+            if (net.stage(k).conv)
+                add_channel_sums(backend, net, k, own_window(t, tiles.scale(k), ref.height, ref.width),
+                                 sums[std::size_t(net.stage(k).conv_index)]);
+    }
+}
+
+}  // namespace
+
+void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool,
+                       int tile) {
     if (references.empty()) throw Error("normalize_network: no reference image");
     if (weights.convs.empty()) return;
     // m[l][c]: channel c's mean activation of conv l, averaged over the references (one forward pass each).
@@ -19,26 +69,18 @@ void normalize_network(Backend& backend, VggWeights& weights, const std::vector<
     for (std::size_t l = 0; l < weights.convs.size(); ++l)
         mean[l].assign(static_cast<std::size_t>(weights.convs[l].out_channels), 0.0);
     const DeviceWeights device = upload_weights(backend, weights);
-    const std::string last = "relu" + weights.convs.back().name.substr(4);
     for (const Image& ref : references) {
-        VggNetwork net(backend, device, vgg_stages(weights, pool, ref.height, ref.width, last));
-        Buffer x = backend.allocate(std::size_t(3) * ref.width * ref.height);
-        backend.image_to_tensor(ref.rgb.data(), ref.height, ref.width, weights.mean_rgb.data(), x.data());
-        net.forward(x.data());
-        std::vector<float> y;
-        for (int k = 0; k < net.stage_count(); ++k) {
-            const Stage& s = net.stage(k);
-            if (!s.conv) continue;
-            y.resize(s.size());
-            backend.download(net.output(k), y.data(), y.size());
-            const std::size_t plane = std::size_t(s.height) * s.width;
-            for (int c = 0; c < s.channels; ++c) {
-                double sum = 0.0;
-                for (std::size_t i = 0; i < plane; ++i) sum += y[std::size_t(c) * plane + i];
-                mean[static_cast<std::size_t>(s.conv_index)][static_cast<std::size_t>(c)] +=
-                    sum / static_cast<double>(plane) / static_cast<double>(references.size());
-            }
-        }
+        std::vector<std::vector<double>> sums(mean.size());
+        for (std::size_t l = 0; l < mean.size(); ++l) sums[l].assign(mean[l].size(), 0.0);
+        reference_sums(backend, weights, device, ref, pool, tile, sums);
+        const double reference_count = static_cast<double>(references.size());
+        std::vector<Stage> stages = vgg_stages(weights, pool, ref.height, ref.width,
+                                               "relu" + weights.convs.back().name.substr(4));
+        for (const Stage& s : stages)
+            if (s.conv)
+                for (std::size_t c = 0; c < sums[std::size_t(s.conv_index)].size(); ++c)
+                    mean[std::size_t(s.conv_index)][c] +=
+                        sums[std::size_t(s.conv_index)][c] / (double(s.height) * s.width) / reference_count;
     }
     // A channel that is zero (or not finite) on every reference keeps its scale.
     for (auto& layer : mean)

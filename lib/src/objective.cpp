@@ -33,6 +33,24 @@ void style_image_size(const TransferOptions& o, int width, int height, const Ima
     }
 }
 
+std::vector<double> style_shares(const std::vector<StyleImage>& styles) {
+    double sum = 0.0;
+    for (const StyleImage& st : styles) {
+        if (!std::isfinite(st.weight) || st.weight < 0)
+            throw Error("style blend weight " + std::to_string(st.weight) + " (must be a finite number >= 0)");
+        sum += st.weight;
+    }
+    if (styles.empty() || !(sum > 0)) throw Error("no style image with a blend weight above 0");
+    std::vector<double> shares;
+    for (const StyleImage& st : styles) shares.push_back(st.weight / sum);
+    return shares;
+}
+
+float normalized_style_weight(float weight, int channels, double pixels, float norm2) {
+    const double n = channels;
+    return norm2 > 0 ? static_cast<float>(weight * 4.0 * n * n * pixels * pixels / norm2) : weight;
+}
+
 namespace {
 
 std::vector<LossTerm> make_terms(const VggNetwork& net, const std::vector<LayerWeight>& layers, float weight) {
@@ -51,7 +69,7 @@ std::vector<LossTerm> make_terms(const VggNetwork& net, const std::vector<LayerW
 
 Objective::Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width,
                      int height)
-    : backend_(backend), options_(options), width_(width), height_(height), mean_(weights.mean_rgb) {
+    : ObjectiveBase(width, height), backend_(backend), options_(options), mean_(weights.mean_rgb) {
     std::vector<Stage> stages = vgg_stages(weights, options.pool, height, width, deepest_loss_layer(options));
     std::size_t convs = 0;
     for (const Stage& s : stages) convs += s.conv;
@@ -64,8 +82,8 @@ Objective::Objective(Backend& backend, const VggWeights& weights, const Transfer
     grad_b_ = backend_.allocate(largest);
     content_values_ = backend_.allocate(content_terms_.size());
     style_values_ = backend_.allocate(style_terms_.size());
-    sums_ = backend_.allocate(kSums);
-    backend_.fill(sums_.data(), kSums, 0.0f);  // the TV slot stays 0 without a TV term
+    sums_ = backend_.allocate(kLossSums);
+    backend_.fill(sums_.data(), kLossSums, 0.0f);  // the TV slot stays 0 without a TV term
 }
 
 void Objective::set_content_targets(const float* content) {
@@ -77,13 +95,7 @@ void Objective::set_content_targets(const float* content) {
 }
 
 void Objective::set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) {
-    double share_sum = 0.0;
-    for (const StyleImage& st : styles) {
-        if (!std::isfinite(st.weight) || st.weight < 0)
-            throw Error("style blend weight " + std::to_string(st.weight) + " (must be a finite number >= 0)");
-        share_sum += st.weight;
-    }
-    if (styles.empty() || !(share_sum > 0)) throw Error("no style image with a blend weight above 0");
+    const std::vector<double> shares = style_shares(styles);
     std::size_t largest_gram = 1;
     for (LossTerm& t : style_terms_) {
         const Stage& s = network_->stage(t.stage);
@@ -92,8 +104,8 @@ void Objective::set_style_targets(const VggWeights& weights, const std::vector<S
         largest_gram = std::max(largest_gram, t.target.size());
     }
     gram_scratch_ = backend_.allocate(largest_gram);
-    for (const StyleImage& st : styles)
-        if (st.weight > 0) add_style_image(weights, st, st.weight / share_sum);
+    for (std::size_t i = 0; i < styles.size(); ++i)
+        if (shares[i] > 0) add_style_image(weights, styles[i], shares[i]);
     if (options_.normalize_style_layers) normalize_style_layers();
 }
 
@@ -132,8 +144,7 @@ void Objective::normalize_style_layers() {
         backend_.dot(t.target.data(), t.target.data(), t.target.size(), out.data());
         backend_.download(out.data(), &norm2, 1);
         const Stage& s = network_->stage(t.stage);
-        const double n = s.channels, m2 = double(s.height) * s.width;
-        if (norm2 > 0) t.weight = static_cast<float>(t.weight * 4.0 * n * n * m2 * m2 / norm2);
+        t.weight = normalized_style_weight(t.weight, s.channels, double(s.height) * s.width, norm2);
     }
 }
 
@@ -171,22 +182,27 @@ float* Objective::evaluate(const float* x, bool gradient) {
         std::swap(g, other);
     }
     // Total variation acts on the image itself; its gradient is added to dL/dx.
-    if (options_.tv_weight > 0) backend_.tv_loss(1, 3, height_, width_, x, options_.tv_weight, sums_.data() + kTv, g);
-    backend_.sum(content_values_.data(), content_terms_.size(), sums_.data() + kContent);
-    backend_.sum(style_values_.data(), style_terms_.size(), sums_.data() + kStyle);
-    backend_.sum(sums_.data() + kTv, 3, sums_.data() + kTotal);  // kTv, kContent, kStyle
+    if (options_.tv_weight > 0)
+        backend_.tv_loss(1, 3, height_, width_, x, options_.tv_weight, sums_.data() + kTvSum, g);
+    backend_.sum(content_values_.data(), content_terms_.size(), sums_.data() + kContentSum);
+    backend_.sum(style_values_.data(), style_terms_.size(), sums_.data() + kStyleSum);
+    backend_.sum(sums_.data() + kTvSum, 3, sums_.data() + kTotalSum);  // kTvSum, kContentSum, kStyleSum
     return g;
 }
 
-Losses Objective::read_losses() {
-    float v[kSums];
-    backend_.download(sums_.data(), v, kSums);
+Losses read_loss_sums(Backend& backend, const float* sums) {
+    float v[kLossSums];
+    backend.download(sums, v, kLossSums);
     Losses l;
-    l.total = v[kTotal];
-    l.content = v[kContent];
-    l.style = v[kStyle];
-    l.tv = v[kTv];
+    l.total = v[kTotalSum];
+    l.content = v[kContentSum];
+    l.style = v[kStyleSum];
+    l.tv = v[kTvSum];
     return l;
+}
+
+Losses Objective::read_losses() {
+    return read_loss_sums(backend_, sums_.data());
 }
 
 }  // namespace nst

@@ -31,45 +31,68 @@ struct LossTerm {
     Buffer target;
 };
 
-class Objective {
-public:
-    // The network for a width x height image, its weights uploaded, and every buffer evaluate() needs. The
-    // targets are set by set_content_targets and add_style_targets before the first evaluate().
-    Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width, int height);
+// Each style image's share of the blended targets (the blend weights normalised to sum to 1); nst::Error for
+// a weight that is negative or not finite, or when none is above 0.
+std::vector<double> style_shares(const std::vector<StyleImage>& styles);
+// A style term's weight times 4N²M² / ΣA² (TransferOptions::normalize_style_layers): N channels, M pixels,
+// norm2 = ΣA² (the weight is kept when it is 0).
+float normalized_style_weight(float weight, int channels, double pixels, float norm2);
 
+// The loss sums in backend memory, in this order: tv + content + style is one sum into kTotalSum.
+enum LossSum { kTvSum, kContentSum, kStyleSum, kTotalSum, kLossSums };
+// Downloads (waits for) the kLossSums slots at `sums`.
+Losses read_loss_sums(Backend& backend, const float* sums);
+
+// The transfer's loss as a function of the image: evaluated whole (Objective) or tile by tile
+// (TiledObjective, tiled_objective.hpp), with the same results up to float summation order.
+class ObjectiveBase {
+public:
+    virtual ~ObjectiveBase() = default;
     // Content targets: the features of `content` (1 x 3 x H x W on the backend) at the content layers.
-    void set_content_targets(const float* content);
+    virtual void set_content_targets(const float* content) = 0;
     // Style targets: each style image's Gram matrices at its own size (options.style_scale), rescaled to the
     // output's pixel count and blended by the images' shares; then the per-layer normalisation when
     // options.normalize_style_layers. `weights` are the ones the objective was made with.
-    void set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles);
-
+    virtual void set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) = 0;
     // The losses of x (1 x 3 x H x W) into backend memory and, when `gradient`, dL/dx: the returned buffer
     // holds it until the next evaluate(). (Without `gradient` the returned buffer holds no gradient.)
-    float* evaluate(const float* x, bool gradient);
+    virtual float* evaluate(const float* x, bool gradient) = 0;
     // The last evaluate()'s losses (waits for the backend).
-    Losses read_losses();
+    virtual Losses read_losses() = 0;
 
     int width() const noexcept { return width_; }
     int height() const noexcept { return height_; }
     std::size_t image_size() const noexcept { return std::size_t(3) * width_ * height_; }
 
+protected:
+    ObjectiveBase(int width, int height) : width_(width), height_(height) {}
+    int width_, height_;
+};
+
+class Objective final : public ObjectiveBase {
+public:
+    // The network for a width x height image, its weights uploaded, and every buffer evaluate() needs. The
+    // targets are set by set_content_targets and add_style_targets before the first evaluate().
+    Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width, int height);
+
+    void set_content_targets(const float* content) override;
+    void set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) override;
+    float* evaluate(const float* x, bool gradient) override;
+    Losses read_losses() override;
+
 private:
-    // The loss sums in backend memory, in this order: tv + content + style is one sum into kTotal.
-    enum Sum { kTv, kContent, kStyle, kTotal, kSums };
     void add_terms_at(int stage, float* gradient, bool& started);
     void add_style_image(const VggWeights& weights, const StyleImage& style, double share);
     void normalize_style_layers();
 
     Backend& backend_;
     TransferOptions options_;
-    int width_, height_;
     std::array<float, 3> mean_;
     DeviceWeights weights_;
     std::unique_ptr<VggNetwork> network_;
     std::vector<LossTerm> content_terms_, style_terms_;
     Buffer content_values_, style_values_;  // one slot per term
-    Buffer sums_;                           // kSums slots
+    Buffer sums_;                           // kLossSums slots
     Buffer gram_scratch_;                   // the largest style layer's C x C
     Buffer grad_a_, grad_b_;                // the backward pass's two gradient buffers
 };

@@ -50,6 +50,7 @@ void validate_options(const TransferOptions& o) {
         throw OptionError("style_layers", "and content_layers are both empty: nothing to optimise");
     check_range("style_scale", o.style_scale, 0.0, 16.0, "; 0: the output's size");
     check_range("noise_ratio", o.noise_ratio, 0.0, 1.0);
+    check_range("tile", o.tile, 0, kMaxImageSide, "; 0: only when the image does not fit");
 }
 
 TransferOptions notebook_options() {

@@ -47,4 +47,12 @@ void check_plane_shape(const char* op, int batch, int channels, std::int64_t pix
                     std::to_string(pixels));
 }
 
+void check_crop_window(int channels, int height, int width, const CropWindow& w) {
+    if (channels < 1 || height < 1 || width < 1 || w.height < 1 || w.width < 1 || w.top < 0 || w.left < 0 ||
+        w.top > height - w.height || w.left > width - w.width)
+        throw Error("crop: window " + std::to_string(w.height) + "x" + std::to_string(w.width) + " at (" +
+                    std::to_string(w.top) + ", " + std::to_string(w.left) + ") is not inside " +
+                    sizes(1, channels, height, width));
+}
+
 }  // namespace nst

@@ -10,35 +10,42 @@
 #include "memory_counter.hpp"
 #include "objective.hpp"
 #include "optimizer.hpp"
+#include "tiled_objective.hpp"
+#include "tiling.hpp"
 
 namespace nst {
 
 
-void check_transfer_fits(Backend& backend, const VggWeights& w, const TransferOptions& o, int width, int height,
-                         const std::vector<StyleImage>& styles) {
-    check_tensor_sizes(w, o, width, height, styles);
-    const std::size_t need = estimate_transfer_memory(backend, w, o, width, height, styles);
-    const std::size_t have = backend.available_memory();
-    if (need > have)
-        throw Error("a " + std::to_string(width) + "x" + std::to_string(height) + " transfer needs about " + gib(need) +
-                    " (estimate), more than the " + gib(have) + " available on the " + to_string(backend.device()) +
-                    " backend; use a smaller size");
+namespace {
+
+// The objective the plan asks for: whole, or tile by tile.
+std::unique_ptr<ObjectiveBase> make_objective(Backend& b, const VggWeights& w, const TransferOptions& o,
+                                              const TransferPlan& plan, int width, int height,
+                                              const std::vector<StyleImage>& styles) {
+    if (!plan.tiled) return std::make_unique<Objective>(b, w, o, width, height);
+    return std::make_unique<TiledObjective>(b, w, o, plan_tiles(width, height, plan.tile, plan.halo), styles);
 }
+
+}  // namespace
 
 struct StyleTransfer::Impl {
     Backend& backend;
     TransferOptions options;
+    TransferPlan plan;
     std::array<float, 3> mean;
-    Objective objective;
+    std::unique_ptr<ObjectiveBase> objective_owner;
+    ObjectiveBase& objective;
     Buffer x;  // the image, 1 x 3 x H x W, mean-subtracted
     std::unique_ptr<Optimizer> optimizer;
 
     Impl(Backend& b, const VggWeights& w, const Image& content, const std::vector<StyleImage>& styles,
          const TransferOptions& o)
         : backend(b),
-          options(checked(b, w, content, styles, o)),
+          options(o),
+          plan(check_transfer_fits(b, w, o, content.width, content.height, styles)),
           mean(w.mean_rgb),
-          objective(b, w, options, content.width, content.height),
+          objective_owner(make_objective(b, w, options, plan, content.width, content.height, styles)),
+          objective(*objective_owner),
           x(b.allocate(objective.image_size())) {
         Buffer content_x = backend.allocate(objective.image_size());
         backend.image_to_tensor(content.rgb.data(), content.height, content.width, mean.data(), content_x.data());
@@ -47,15 +54,6 @@ struct StyleTransfer::Impl {
         initialise_image(content_x.data(), styles);
         optimizer = make_optimizer(backend, objective.image_size(), options);
         backend.synchronize();  // the content tensor is freed on return
-    }
-
-    // The options, after every check that can be made before anything is allocated.
-    static const TransferOptions& checked(Backend& b, const VggWeights& w, const Image& content,
-                                          const std::vector<StyleImage>& styles, const TransferOptions& o) {
-        validate_options(o);
-        if (content.width < 1 || content.height < 1) throw Error("the content image is empty");
-        check_transfer_fits(b, w, o, content.width, content.height, styles);
-        return o;
     }
 
     void initialise_image(const float* content_x, const std::vector<StyleImage>& styles) {
@@ -108,6 +106,12 @@ Backend& StyleTransfer::backend() noexcept {
 }
 Image StyleTransfer::image() const {
     return impl_->read_image();
+}
+const TransferPlan& StyleTransfer::plan() const noexcept {
+    return impl_->plan;
+}
+void StyleTransfer::on_tile(std::function<void(int pass, int tile, int tiles)> observer) {
+    if (auto* tiled = dynamic_cast<TiledObjective*>(impl_->objective_owner.get())) tiled->set_observer(std::move(observer));
 }
 
 const Losses& StyleTransfer::Iteration::losses() {

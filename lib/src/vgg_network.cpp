@@ -58,7 +58,25 @@ std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int heig
 VggNetwork::VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages)
     : backend_(backend), weights_(weights), stages_(std::move(stages)) {
     for (const Stage& s : stages_) {
-        outputs_.push_back(backend_.allocate(s.size()));
+        owned_.push_back(backend_.allocate(s.size()));
+        outputs_.push_back(owned_.back().data());
+    }
+    prepare();
+}
+
+VggNetwork::VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
+                       const std::vector<Buffer>& storage)
+    : backend_(backend), weights_(weights), stages_(std::move(stages)) {
+    if (storage.size() != stages_.size()) throw Error("VggNetwork: storage for a different number of stages");
+    for (std::size_t i = 0; i < stages_.size(); ++i) {
+        if (storage[i].size() < stages_[i].size()) throw Error("VggNetwork: storage too small for " + stages_[i].name);
+        outputs_.push_back(storage[i].data());
+    }
+    prepare();
+}
+
+void VggNetwork::prepare() {
+    for (const Stage& s : stages_) {
         if (s.conv) {
             backend_.prepare_conv(s.conv_shape);
             backend_.prepare_relu(s.size());
@@ -84,7 +102,7 @@ void VggNetwork::forward(const float* image) {
     const float* in = image;
     for (std::size_t i = 0; i < stages_.size(); ++i) {
         const Stage& s = stages_[i];
-        float* out = outputs_[i].data();
+        float* out = outputs_[i];
         if (s.conv) {
             const auto k = static_cast<std::size_t>(s.conv_index);
             backend_.conv_forward(s.conv_shape, in, weights_.filters[k].data(), weights_.biases[k].data(), out, true);
@@ -97,7 +115,7 @@ void VggNetwork::forward(const float* image) {
 
 void VggNetwork::backward_stage(int i, const float* input, float* grad_out, float* grad_in) {
     const Stage& s = stages_[static_cast<std::size_t>(i)];
-    const float* out = outputs_[static_cast<std::size_t>(i)].data();
+    const float* out = outputs_[static_cast<std::size_t>(i)];
     if (s.conv) {
         backend_.relu_backward(out, grad_out, grad_out, s.size());
         backend_.conv_backward_data(s.conv_shape, weights_.filters[static_cast<std::size_t>(s.conv_index)].data(),

@@ -38,14 +38,19 @@ class VggNetwork {
 public:
     // Allocates every stage's output and prepares every convolution shape on the backend.
     VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages);
+    // The same with stage i's output in storage[i] (at least stage i's size, owned by the caller): the
+    // networks of a tiled transfer's crop shapes share one set of outputs.
+    VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
+               const std::vector<Buffer>& storage);
 
     // image: 1 x 3 x H x W on the backend.
     void forward(const float* image);
 
+    const std::vector<Stage>& stages() const noexcept { return stages_; }
     int stage_count() const noexcept { return static_cast<int>(stages_.size()); }
     const Stage& stage(int i) const { return stages_[static_cast<std::size_t>(i)]; }
     int find(const std::string& canonical_name) const;  // -1 if absent
-    float* output(int i) const { return outputs_[static_cast<std::size_t>(i)].data(); }
+    float* output(int i) const { return outputs_[static_cast<std::size_t>(i)]; }
     std::size_t largest_output() const noexcept;
 
     // dL/d(input of stage i) into `grad_in` from dL/d(output of stage i) in `grad_out` (which the ReLU
@@ -55,8 +60,11 @@ public:
 private:
     Backend& backend_;
     const DeviceWeights& weights_;
+    void prepare();
+
     std::vector<Stage> stages_;
-    std::vector<Buffer> outputs_;
+    std::vector<Buffer> owned_;   // the outputs, when this network allocated them
+    std::vector<float*> outputs_;
 };
 
 }  // namespace nst

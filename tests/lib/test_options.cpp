@@ -103,7 +103,7 @@ TEST_CASE("the multi-scale ladder: given sizes, a sqrt(2) ladder, or one scale",
     CHECK_THROWS_WITH(scale_ladder({16, 32}, -5, 32), "min_size -5 (must be >= 0; 0: one scale)");
     CHECK(scale_ladder({}, 100, 300) == std::vector<int>{100, 141, 200, 283, 300});
     CHECK_THROWS_WITH(scale_ladder({48, 24}, 0, 32), "scales 48,24: sizes must increase");
-    CHECK_THROWS_WITH(scale_ladder({16, 99999}, 0, 32), "scales 16,99999: each scale must be a size from 1 to 16384");
+    CHECK_THROWS_WITH(scale_ladder({16, 99999}, 0, 32), "scales 16,99999: each scale must be a size from 1 to 32768");
     CHECK_THROWS_WITH(scale_ladder({16, 32}, 8, 32), "scales 16,32: give scales or min_size, not both");
     CHECK_THROWS_WITH(scale_ladder({}, 64, 32), "min_size 64 (must be smaller than the output's longest side, 32)");
     CHECK_THROWS_AS(scale_ladder({}, -5, 32), OptionError);

@@ -100,6 +100,14 @@ struct ConvShape {
 
 enum class PoolMode { Average, Max };
 
+// A rectangle of a feature map or image: rows [top, top + height), columns [left, left + width).
+struct CropWindow {
+    int top = 0;
+    int left = 0;
+    int height = 0;
+    int width = 0;
+};
+
 // 2x2 pooling, stride 2, TensorFlow 'SAME' padding: the output is ceil(H/2) x ceil(W/2); at an odd edge
 // the window is cut off and the average is over the pixels that exist (padding excluded).
 struct PoolShape {
@@ -296,6 +304,14 @@ public:
     //   *loss = weight * Σ [(x[h][w+1]−x[h][w])² + (x[h+1][w]−x[h][w])²],   dx += its gradient
     virtual void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                          float* dx) = 0;
+
+    // ---- tiles (the tiled transfer) ----
+    // y (channels x window.height x window.width, packed) = the window of x (channels x height x width).
+    virtual void crop_forward(int channels, int height, int width, const CropWindow& window, const float* x,
+                              float* y) = 0;
+    // The crop's adjoint: dx[window] += dy; the rest of dx is unchanged.
+    virtual void crop_backward(int channels, int height, int width, const CropWindow& window, const float* dy,
+                               float* dx) = 0;
 
     // ---- reductions (deterministic: fixed order, double accumulation, no float atomics) ----
     virtual void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) = 0;

@@ -13,8 +13,9 @@
 
 namespace nst {
 
-// The largest image side libnst accepts (output sizes, multi-scale steps).
-constexpr int kMaxImageSide = 16384;
+// The largest image side libnst accepts (output sizes, multi-scale steps); beyond the memory of the device,
+// a transfer runs in tiles (nst/transfer.hpp, plan_transfer). Input images are decoded up to 16384 a side.
+constexpr int kMaxImageSide = 32768;
 
 // A loss layer and its weight. Names are VGG-19's: reluB_K (or convB_K, which means the same post-ReLU
 // output, as in the notebook) or poolB.
@@ -61,11 +62,19 @@ struct TransferOptions {
     float noise_ratio = 0.7f;           // Noise: ratio · uniform(−20, 20) + (1 − ratio) · content
     std::uint64_t seed = 0;
     Image init_image;  // InitKind::Image: resized to the output size
+
+    // Tiling (plan_transfer): the tile's side in output pixels, halo excluded (rounded up to the pooling grid,
+    // 16 px for VGG-19 through relu5_1); 0 tiles only when the whole image would not fit `max_memory` or a
+    // tensor would reach 2³¹ elements.
+    int tile = 0;
+    // Bytes everything the transfer allocates on its backend must stay under; 0: what the backend has
+    // available, less a tenth.
+    std::size_t max_memory = 0;
 };
 
 // Throws OptionError naming the first option that is out of range: iterations >= 0; loss and layer weights
 // finite and >= 0; learning rates finite and > 0; Adam's betas in [0, 1) and epsilon > 0; L-BFGS history 1
-// to 1000; style scale 0 to 16; noise ratio 0 to 1; every layer a VGG-19 layer; at least one loss layer.
+// to 1000; style scale 0 to 16; noise ratio 0 to 1; tile 0 to kMaxImageSide; every layer a VGG-19 layer; at least one loss layer.
 void validate_options(const TransferOptions& options);
 
 // The notebook's constants, exactly (tests/lib/test_transfer.cpp pins each one).

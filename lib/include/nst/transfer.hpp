@@ -28,7 +28,10 @@ struct StyleImage {
 // mean ReLU activation over the reference images is 1 (Gatys et al.'s normalised VGG). What the network
 // computes up to scale is unchanged; the layers' very different scales (worst in an untrained network) no
 // longer decide which ones dominate the loss. A channel that is zero on every reference stays as it is.
-void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool);
+// tile > 0 runs the network in tiles of that side (as a tiled transfer does; the means are the same up to
+// summation order), for references too large to run whole.
+void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool,
+                       int tile = 0);
 
 struct Losses {
     float total = 0.0f;
@@ -37,7 +40,7 @@ struct Losses {
     float tv = 0.0f;       // tv_weight · Σ squared neighbour differences
 };
 
-// Memory a transfer of this size would allocate on this backend at its peak, in bytes: the network's
+// Memory an untiled transfer of this size would allocate on this backend at its peak, in bytes: the network's
 // activations and weights, the gradients, the targets, the optimiser's state, the style images' networks
 // while their targets are computed, and the backend's convolution scratch (CPU: the im2col buffer, so the
 // estimate is within a few percent of the measured peak; CUDA: an upper bound of cuDNN's search scratch).
@@ -48,14 +51,41 @@ std::size_t estimate_transfer_memory(const Backend& backend, const VggWeights& w
 // The largest number of elements libnst allows in one tensor: cuDNN's descriptors and cuBLAS take int sizes.
 constexpr std::size_t kMaxTensorElements = 2147483647;  // 2³¹ − 1
 
-// Every check StyleTransfer makes before allocating: the tensors' sizes (check_tensor_sizes) and the memory
-// estimate against what the backend has. nst::Error naming the size and the estimate otherwise. For callers
-// that do work at the transfer's size before it (the nst app normalises the random network there).
-void check_transfer_fits(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width,
-                         int height, const std::vector<StyleImage>& styles = {});
+// How a transfer runs: on the whole image at once, or tile by tile (docs/usage.md, "Images of any size").
+// Tiles compute exactly what the whole image would (up to float summation order): each tile's network reads
+// a halo as wide as the deepest loss layer's reach, and the Gram matrices are summed over all tiles before
+// any gradient is formed, at the cost of a second forward pass per tile and the halo's extra pixels.
+struct TransferPlan {
+    bool tiled = false;
+    int tile = 0;              // a tile's side in output pixels, halo excluded
+    int halo = 0;              // pixels each tile's network reads beyond its own, per side
+    int rows = 0, cols = 0;    // the tiles
+    double overhead = 1.0;     // pixels the network reads per output pixel (the halo's cost; 1 untiled)
+    std::size_t estimate = 0;  // bytes allocated at the peak (estimate_transfer_memory's rule)
+    std::size_t budget = 0;    // the limit planned for: options.max_memory, or the backend's available less a tenth
+    // "untiled: about 1.21 GiB of a 20.47 GiB budget" or "tiled: 720x720 px tiles (+80 px halo on each side),
+    // 9 tiles (3x3), the network reads 1.34x the image's pixels; about 499 MiB of a 500 MiB budget".
+    std::string describe() const;
+};
 
-// nst::Error unless every tensor of a width x height transfer (and of its style images' networks) stays
-// within kMaxTensorElements; the message names the largest tensor and the largest size that fits.
+// The plan for a width x height transfer: whole when options.tile is 0, the estimate is within the budget and
+// no tensor reaches kMaxTensorElements; otherwise tiles of options.tile (or, when 0, the largest that fit).
+// nst::Error when even the smallest tiles do not fit (the image, its gradient, the optimiser's state and the
+// content targets stay whole), or options.tile does not.
+TransferPlan plan_transfer(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
+                           int width, int height, const std::vector<StyleImage>& styles = {});
+
+// The bytes of a tiled transfer with tiles of `tile` (rounded up to the pooling grid) at its peak.
+std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
+                                  int width, int height, int tile, const std::vector<StyleImage>& styles = {});
+
+// Every check StyleTransfer makes before allocating (validate_options, plan_transfer) and its plan. For
+// callers that do work at the transfer's size before it (the nst app normalises the random network there).
+TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
+                                 int width, int height, const std::vector<StyleImage>& styles = {});
+
+// nst::Error unless every tensor of an untiled width x height transfer (and of its style images' networks)
+// stays within kMaxTensorElements; the message names the largest tensor and the largest size that fits.
 void check_tensor_sizes(const VggWeights& weights, const TransferOptions& options, int width, int height,
                         const std::vector<StyleImage>& styles = {});
 
@@ -96,6 +126,12 @@ public:
 
     // Runs options.iterations optimiser steps. Returns the number of steps taken.
     int run(const Callback& callback = {});
+
+    // How it runs (whole or in tiles).
+    const TransferPlan& plan() const noexcept;
+    // Called before each tile's work in a tiled run: the pass (1: forward and Gram matrices, 2: gradients),
+    // the tile (0-based) and the number of tiles. Not called in an untiled run.
+    void on_tile(std::function<void(int pass, int tile, int tiles)> observer);
 
     // One optimiser step (forward, losses, backward, update) without waiting for the backend: for callers
     // who drive the loop themselves, and for nst-bench. Returns the steps taken so far.

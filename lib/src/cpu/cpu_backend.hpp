@@ -3,7 +3,7 @@
 //
 // cpu_backend.cpp holds construction, memory and timing; each op's members are in <op>.cpp beside it, the
 // same stems as kernels/<op>.cu: conv, relu, pool, gram (Gram matrices and the style loss), content_loss,
-// tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image; and for training:
+// tv_loss, crop, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image; and for training:
 // batch_norm, add, max_pool, global_avg_pool, dense, softmax_cross_entropy, sgd.
 #pragma once
 
@@ -87,6 +87,12 @@ public:
                       float* dF, bool accumulate) override;
     void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                  float* dx) override;
+
+    // crop.cpp
+    void crop_forward(int channels, int height, int width, const CropWindow& window, const float* x,
+                      float* y) override;
+    void crop_backward(int channels, int height, int width, const CropWindow& window, const float* dy,
+                       float* dx) override;
 
     // reduce.cpp
     void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) override;

@@ -139,6 +139,12 @@ public:
     void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                  float* dx) override;
 
+    // kernels/crop.cu
+    void crop_forward(int channels, int height, int width, const CropWindow& window, const float* x,
+                      float* y) override;
+    void crop_backward(int channels, int height, int width, const CropWindow& window, const float* dy,
+                       float* dx) override;
+
     // kernels/reduce.cu
     void squared_difference_sum(const float* a, const float* b, std::size_t count, float* out) override;
     void sum(const float* a, std::size_t count, float* out) override;

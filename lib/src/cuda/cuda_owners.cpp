@@ -33,8 +33,8 @@ CublasHandle make_cublas_handle() {
 }
 
 TensorDescriptor make_tensor_descriptor(int n, int c, int h, int w) {
-    // cuDNN's strides are int: a tensor must have fewer than 2³¹ elements (nst::check_tensor_sizes keeps the
-    // engine's tensors below this; here it is enforced for every caller).
+    // cuDNN's strides are int: a tensor must have fewer than 2³¹ elements (nst::plan_transfer keeps the
+    // engine's tensors below this, tiling when it must; here it is enforced for every caller).
     if (1ll * n * c * h * w > INT32_MAX)
         throw Error("tensor " + std::to_string(n) + "x" + std::to_string(c) + "x" + std::to_string(h) + "x" +
                     std::to_string(w) + " has 2^31 or more elements: cuDNN's descriptors cannot hold it");

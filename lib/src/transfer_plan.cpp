@@ -1,0 +1,142 @@
+// Whole or in tiles: the memory budget, the estimates of both ways, and the largest tile that fits
+// (nst/transfer.hpp, plan_transfer).
+#include <algorithm>
+#include <cstdio>
+
+#include "memory_counter.hpp"
+#include "nst/error.hpp"
+#include "nst/transfer.hpp"
+#include "objective.hpp"
+#include "tiling.hpp"
+
+namespace nst {
+
+namespace {
+
+// "21 MiB" below 1 GiB, "1.50 GiB" above.
+std::string bytes_text(std::size_t bytes) {
+    if (bytes >= (std::size_t(1) << 30)) return gib(bytes);
+    return std::to_string((bytes + (std::size_t(1) << 19)) >> 20) + " MiB";
+}
+
+std::size_t budget_of(const Backend& backend, const TransferOptions& o) {
+    const std::size_t available = backend.available_memory();
+    const std::size_t usable = available - available / 10;
+    return o.max_memory > 0 ? o.max_memory : usable;  // a budget the user gives is taken as given
+}
+
+bool tensors_fit(const VggWeights& w, const TransferOptions& o, int width, int height,
+                 const std::vector<StyleImage>& styles) {
+    try {
+        check_tensor_sizes(w, o, width, height, styles);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+// The largest tensor of a tile's network: its largest crop's stages (style images' crops are no larger).
+std::size_t largest_tile_tensor(const VggWeights& w, const TransferOptions& o, const TilePlan& plan) {
+    std::size_t n = std::size_t(3) * plan.max_crop_height() * plan.max_crop_width();
+    for (const Stage& s : vgg_stages(w, o.pool, plan.max_crop_height(), plan.max_crop_width(), deepest_loss_layer(o)))
+        n = std::max(n, s.size());
+    return n;
+}
+
+TransferPlan tiled_plan(const Backend& b, const VggWeights& w, const TransferOptions& o, int width, int height,
+                        int tile, const std::vector<StyleImage>& styles) {
+    const std::vector<Stage> stages = vgg_stages(w, o.pool, height, width, deepest_loss_layer(o));
+    const int align = tile_alignment(stages);
+    const TilePlan tiles = plan_tiles(width, height, (tile + align - 1) / align * align, tile_halo(stages));
+    TransferPlan p;
+    p.tiled = true;
+    p.tile = tiles.tile;
+    p.halo = tiles.halo;
+    p.rows = tiles.rows;
+    p.cols = tiles.cols;
+    p.overhead = tiles.overhead();
+    p.estimate = largest_tile_tensor(w, o, tiles) > kMaxTensorElements
+                     ? SIZE_MAX
+                     : estimate_tiled_memory(b, w, o, width, height, p.tile, styles);
+    return p;
+}
+
+std::string size_text(int width, int height) {
+    return std::to_string(width) + "x" + std::to_string(height);
+}
+
+// The largest tile (a multiple of the alignment) whose run fits the budget; the estimate falls with the tile.
+TransferPlan largest_fitting_tiles(const Backend& b, const VggWeights& w, const TransferOptions& o, int width,
+                                   int height, const std::vector<StyleImage>& styles, std::size_t budget) {
+    const int align = tile_alignment(vgg_stages(w, o.pool, height, width, deepest_loss_layer(o)));
+    int lo = 0, hi = (std::max(width, height) + align - 1) / align;  // tiles of lo fit (0: none found yet)
+    TransferPlan best;
+    while (lo < hi) {
+        const int mid = lo + (hi - lo + 1) / 2;
+        TransferPlan p = tiled_plan(b, w, o, width, height, mid * align, styles);
+        if (p.estimate <= budget) {
+            lo = mid;
+            best = p;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if (lo == 0) {
+        const TransferPlan smallest = tiled_plan(b, w, o, width, height, align, styles);
+        throw Error("a " + size_text(width, height) + " transfer does not fit in " + bytes_text(budget) + " even in " +
+                    std::to_string(align) + " px tiles (about " + bytes_text(smallest.estimate) +
+                    ": the image, its gradient, the optimiser's state and the content targets stay whole); " +
+                    "use a smaller size or allow more memory");
+    }
+    return best;
+}
+
+}  // namespace
+
+std::string TransferPlan::describe() const {
+    char text[256];
+    if (!tiled) {
+        std::snprintf(text, sizeof text, "untiled: about %s of a %s budget", bytes_text(estimate).c_str(),
+                      bytes_text(budget).c_str());
+    } else {
+        std::snprintf(text, sizeof text,
+                      "tiled: %dx%d px tiles (+%d px halo on each side), %d tiles (%dx%d), the network reads %.2fx "
+                      "the image's pixels; about %s of a %s budget",
+                      tile, tile, halo, rows * cols, cols, rows, overhead, bytes_text(estimate).c_str(),
+                      bytes_text(budget).c_str());
+    }
+    return text;
+}
+
+TransferPlan plan_transfer(const Backend& b, const VggWeights& w, const TransferOptions& o, int width, int height,
+                           const std::vector<StyleImage>& styles) {
+    const std::size_t budget = budget_of(b, o);
+    TransferPlan p;
+    if (o.tile == 0 && tensors_fit(w, o, width, height, styles)) {
+        p.estimate = estimate_transfer_memory(b, w, o, width, height, styles);
+        p.budget = budget;
+        if (p.estimate <= budget) return p;
+    }
+    if (o.tile > 0) {
+        p = tiled_plan(b, w, o, width, height, o.tile, styles);
+        if (p.estimate > budget)
+            throw Error("a " + size_text(width, height) + " transfer in " + std::to_string(p.tile) +
+                        " px tiles needs " +
+                        (p.estimate == SIZE_MAX ? std::string("a tensor of 2^31 elements or more")
+                                                : "about " + bytes_text(p.estimate)) +
+                        ", more than the " + bytes_text(budget) + " budget; use smaller tiles or allow more memory");
+    } else {
+        p = largest_fitting_tiles(b, w, o, width, height, styles, budget);
+    }
+    p.budget = budget;
+    return p;
+}
+
+TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& w, const TransferOptions& o, int width,
+                                 int height, const std::vector<StyleImage>& styles) {
+    validate_options(o);
+    if (width < 1 || height < 1) throw Error("the content image is empty");
+    return plan_transfer(backend, w, o, width, height, styles);
+}
+
+}  // namespace nst
