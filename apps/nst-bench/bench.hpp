@@ -106,11 +106,12 @@ void register_train_step(Device device, const std::string& prefix, int batch, Pr
 void register_iteration(Device device, const std::string& prefix, int px, Precision precision,
                         const std::string& weights_spec, bool autotune = false);
 // Whole Adam iterations at print sizes, whole or in tiles (tiled_iteration.cpp):
-// <prefix>/iteration_tiled/<precision>[-div<D>]/<px>px/{auto,tile<N>}, with ms per iteration, the peak memory
-// of a backend made for the benchmark, and the plan (tiled, tile, tiles, overhead). tile 0: the plan
-// libnst chooses (whole when it fits the device).
+// <prefix>/iteration_tiled/<precision>[-div<D>]/<px>px/{auto,tile<N>}[-recompute], with ms per iteration, the
+// peak memory of a backend made for the benchmark, and the plan (tiled, tile, tiles, overhead, kept). tile 0:
+// the plan libnst chooses (whole when it fits the device); keep false (-recompute): a budget with no room
+// to keep any tile's activations between the passes.
 void register_tiled_iteration(Device device, const std::string& prefix, int px, int tile, int channel_divisor,
-                              Precision precision);
+                              Precision precision, bool keep = true);
 // A px x px test picture (deterministic pixels).
 Image test_picture(int px);
 

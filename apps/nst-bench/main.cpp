@@ -65,8 +65,11 @@ int main(int argc, char** argv) {
     for (int px : {64, 128}) nst::bench::register_iteration(nst::Device::Cpu, "cpu", px, nst::Precision::Fp32, weights);
     // 2048 and 4096 px whole and in 512 px tiles, on the 1/8-channel network (the full one takes minutes per
     // iteration on a CPU).
-    for (int px : {2048, 4096})
-        for (int tile : {0, 512}) nst::bench::register_tiled_iteration(nst::Device::Cpu, "cpu", px, tile, 8, nst::Precision::Fp32);
+    for (int px : {2048, 4096}) {
+        for (int tile : {0, 512})
+            nst::bench::register_tiled_iteration(nst::Device::Cpu, "cpu", px, tile, 8, nst::Precision::Fp32);
+        nst::bench::register_tiled_iteration(nst::Device::Cpu, "cpu", px, 512, 8, nst::Precision::Fp32, false);
+    }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

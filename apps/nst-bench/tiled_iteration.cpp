@@ -1,7 +1,7 @@
 // Whole Adam iterations of the notebook's algorithm at print sizes, whole and in tiles (docs/usage.md,
 // "Images of any size"): ms per iteration, the peak memory of a backend made for this benchmark alone, and
-// the plan: tiled or not, the tile, the number of tiles, and the pixels the network reads per output pixel
-// (the halo's cost). A tiled iteration also runs each tile's forward pass twice (the last tile's once).
+// the plan: tiled or not, the tile, the number of tiles, the pixels the network reads per output pixel (the
+// halo's cost) and the tiles whose activations are kept between the passes (the others run forward twice).
 #include <algorithm>
 #include <string>
 
@@ -12,10 +12,11 @@
 namespace nst::bench {
 
 void register_tiled_iteration(Device device, const std::string& prefix, int px, int tile, int channel_divisor,
-                              Precision precision) {
+                              Precision precision, bool keep) {
     const std::string name = prefix + "/iteration_tiled/" + (precision == Precision::Tf32 ? "tf32" : "fp32") +
                              (channel_divisor > 1 ? "-div" + std::to_string(channel_divisor) : "") + "/" +
-                             std::to_string(px) + "px/" + (tile == 0 ? "auto" : "tile" + std::to_string(tile));
+                             std::to_string(px) + "px/" + (tile == 0 ? "auto" : "tile" + std::to_string(tile)) +
+                             (keep ? "" : "-recompute");
     add(name, [=](benchmark::State& st) {
         BackendOptions bo;
         bo.precision = precision;
@@ -26,6 +27,8 @@ void register_tiled_iteration(Device device, const std::string& prefix, int px, 
         std::reverse(style.rgb.begin(), style.rgb.end());
         TransferOptions o = notebook_options();
         o.tile = tile;
+        // -recompute: a budget of exactly the tiles' needs, so no tile's activations are kept between passes.
+        if (!keep) o.max_memory = estimate_tiled_memory(*b, w, o, px, px, tile, {{style, 1.0f}}, 0);
         StyleTransfer t(*b, w, content, style, o);
         t.step();  // warm-up
         b->synchronize();
@@ -36,6 +39,7 @@ void register_tiled_iteration(Device device, const std::string& prefix, int px, 
         st.counters["tile"] = p.tile;
         st.counters["tiles"] = p.rows * p.cols;
         st.counters["overhead"] = p.overhead;
+        st.counters["kept"] = p.kept_tiles;
     });
 }
 

@@ -59,12 +59,12 @@ std::size_t optimizer_bytes(const TransferOptions& o, std::size_t image) {
 }  // namespace
 
 std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& w, const TransferOptions& o, int width,
-                                  int height, int tile, const std::vector<StyleImage>& styles) {
+                                  int height, int tile, const std::vector<StyleImage>& styles, int kept_tiles) {
     const std::vector<Stage> stages = vgg_stages(w, o.pool, height, width, deepest_loss_layer(o));
     const int align = tile_alignment(stages);
     const TilePlan plan = plan_tiles(width, height, (std::max(tile, 1) + align - 1) / align * align, tile_halo(stages));
     const std::vector<TilePlan> style_plans = style_tile_plans(o, plan, styles);
-    const TiledObjectiveBytes objective = tiled_objective_bytes(backend, w, o, plan, style_plans);
+    const TiledObjectiveBytes objective = tiled_objective_bytes(backend, w, o, plan, style_plans, kept_tiles);
     const std::size_t image = std::size_t(3) * width * height * kFloat;
     // Kept: the objective, the image; the content image's tensor until construction ends. While a style
     // image's targets are computed: its tensor (its tiles run on the objective's networks).

@@ -71,6 +71,30 @@ VggNetwork& TiledNetwork::network(const Tile& tile) {
     return *it->second;
 }
 
+std::size_t TiledNetwork::activation_size(const VggWeights& w, PoolMode pool, const std::string& last,
+                                          const Tile& tile) {
+    std::size_t n = 0;
+    for (const Stage& s : vgg_stages(w, pool, tile.crop.height, tile.crop.width, last)) n += s.size();
+    return n;
+}
+
+void TiledNetwork::keep(const Tile& tile, float* kept) {
+    const VggNetwork& net = network(tile);
+    for (int k = 0; k < net.stage_count(); ++k) {
+        backend_.copy(net.output(k), kept, net.stage(k).size());
+        kept += net.stage(k).size();
+    }
+}
+
+VggNetwork& TiledNetwork::restore(const Tile& tile, const float* kept) {
+    VggNetwork& net = network(tile);
+    for (int k = 0; k < net.stage_count(); ++k) {
+        backend_.copy(kept, net.output(k), net.stage(k).size());
+        kept += net.stage(k).size();
+    }
+    return net;
+}
+
 VggNetwork& TiledNetwork::forward(const TilePlan& plan, const Tile& tile, const float* x) {
     VggNetwork& net = network(tile);
     backend_.crop_forward(3, plan.height, plan.width, tile.crop, x, input_.data());

@@ -26,6 +26,13 @@ public:
                  const std::string& last, const std::vector<const TilePlan*>& plans);
     static TiledNetworkBytes bytes(const Backend& backend, const VggWeights& weights, PoolMode pool,
                                    const std::string& last, const std::vector<const TilePlan*>& plans);
+    // Floats of every stage output of the network for one tile's crop: what keeping its activations takes.
+    static std::size_t activation_size(const VggWeights& weights, PoolMode pool, const std::string& last,
+                                       const Tile& tile);
+    // Copies every stage output of the tile's network (current after its forward) into `kept`
+    // (activation_size floats), and back: a kept tile's backward pass needs no second forward.
+    void keep(const Tile& tile, float* kept);
+    VggNetwork& restore(const Tile& tile, const float* kept);
 
     // Copies tile's crop out of x (3 x plan.height x plan.width) into the crop input and runs the crop's network
     // forward. The network and its outputs stay valid until the next forward().

@@ -86,7 +86,8 @@ std::vector<TilePlan> style_tile_plans(const TransferOptions& o, const TilePlan&
 }
 
 TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeights& w, const TransferOptions& o,
-                                          const TilePlan& plan, const std::vector<TilePlan>& style_plans) {
+                                          const TilePlan& plan, const std::vector<TilePlan>& style_plans,
+                                          int kept_tiles) {
     const std::vector<const TilePlan*> plans = all_plans(plan, style_plans);
     const TiledNetworkBytes net = TiledNetwork::bytes(backend, w, o.pool, deepest_loss_layer(o), plans);
     const TermGeometry g = term_geometry(w, o, plans);
@@ -95,6 +96,8 @@ TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeigh
         weights += w.convs[i].filters.size() + w.convs[i].bias.size();
     std::size_t floats = g.content.size() * plan.tiles.size() + g.style.size() + 5;  // loss slots
     for (const auto& l : g.content) floats += l.size;
+    for (int i = 0; i < kept_tiles && i + 1 < static_cast<int>(plan.tiles.size()); ++i)
+        floats += TiledNetwork::activation_size(w, o.pool, deepest_loss_layer(o), plan.tiles[std::size_t(i)]);
     for (const auto& l : g.style) floats += 3 * std::size_t(l.channels) * l.channels;
     floats += 2 * g.packed + g.style_own + g.largest_gram + std::size_t(3) * plan.width * plan.height;
     TiledObjectiveBytes b;
@@ -104,7 +107,7 @@ TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeigh
 }
 
 TiledObjective::TiledObjective(Backend& backend, const VggWeights& weights, const TransferOptions& options,
-                               TilePlan plan, const std::vector<StyleImage>& styles)
+                               TilePlan plan, const std::vector<StyleImage>& styles, int kept_tiles)
     : ObjectiveBase(plan.width, plan.height),
       backend_(backend),
       options_(options),
@@ -129,6 +132,10 @@ TiledObjective::TiledObjective(Backend& backend, const VggWeights& weights, cons
     style_values_ = backend_.allocate(style_.size());
     sums_ = backend_.allocate(kLossSums + 1);  // the last slot takes values pass 2 computes again
     backend_.fill(sums_.data(), sums_.size(), 0.0f);
+    const std::string last = deepest_loss_layer(options_);
+    for (int i = 0; i < kept_tiles && i + 1 < static_cast<int>(plan_.tiles.size()); ++i)
+        kept_.push_back(backend_.allocate(
+            TiledNetwork::activation_size(weights, options_.pool, last, plan_.tiles[std::size_t(i)])));
 }
 
 void TiledObjective::make_terms(const VggWeights& weights) {
@@ -311,13 +318,17 @@ float* TiledObjective::evaluate(const float* x, bool gradient) {
     for (std::size_t i = 0; i < n; ++i) {
         notify(1, i);
         first_pass(i, net_->forward(plan_, plan_.tiles[i], x));
+        if (gradient && i < kept_.size()) net_->keep(plan_.tiles[i], kept_[i].data());
     }
     style_values();
     if (gradient) {
         backend_.fill(image_grad_.data(), image_size(), 0.0f);
         for (std::size_t k = n; k-- > 0;) {  // backwards: the last tile's forward is still in place
             notify(2, n - 1 - k);
-            backward_tile(k, k + 1 == n ? net_->network(plan_.tiles[k]) : net_->forward(plan_, plan_.tiles[k], x));
+            const Tile& t = plan_.tiles[k];
+            backward_tile(k, k + 1 == n          ? net_->network(t)
+                             : k < kept_.size() ? net_->restore(t, kept_[k].data())
+                                                : net_->forward(plan_, t, x));
         }
     }
     if (options_.tv_weight > 0)

@@ -26,9 +26,10 @@ using TileObserver = std::function<void(int pass, int tile, int tiles)>;
 
 class TiledObjective final : public ObjectiveBase {
 public:
-    // `plan`: the output's tiles; the style images (for their sizes) are the ones set_style_targets gets.
+    // `plan`: the output's tiles; the style images (for their sizes) are the ones set_style_targets gets. The
+    // activations of the first `kept_tiles` tiles are kept from pass 1 to pass 2 (the last one's always are).
     TiledObjective(Backend& backend, const VggWeights& weights, const TransferOptions& options, TilePlan plan,
-                   const std::vector<StyleImage>& styles);
+                   const std::vector<StyleImage>& styles, int kept_tiles = 0);
 
     void set_content_targets(const float* content) override;
     void set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) override;
@@ -70,6 +71,7 @@ private:
     Buffer grad_a_, grad_b_, image_grad_;  // the crop's backward pass; the whole image's gradient
     Buffer content_values_;                // content terms x tiles
     Buffer style_values_, sums_;
+    std::vector<Buffer> kept_;  // per kept tile: every stage output of its network, stage after stage
     TileObserver observer_;
 };
 
@@ -80,7 +82,7 @@ struct TiledObjectiveBytes {
 };
 TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeights& weights,
                                           const TransferOptions& options, const TilePlan& plan,
-                                          const std::vector<TilePlan>& style_plans);
+                                          const std::vector<TilePlan>& style_plans, int kept_tiles = 0);
 
 // The tiles of each style image at the size it is used at, with the output plan's tile and halo.
 std::vector<TilePlan> style_tile_plans(const TransferOptions& options, const TilePlan& plan,

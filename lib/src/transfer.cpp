@@ -23,7 +23,8 @@ std::unique_ptr<ObjectiveBase> make_objective(Backend& b, const VggWeights& w, c
                                               const TransferPlan& plan, int width, int height,
                                               const std::vector<StyleImage>& styles) {
     if (!plan.tiled) return std::make_unique<Objective>(b, w, o, width, height);
-    return std::make_unique<TiledObjective>(b, w, o, plan_tiles(width, height, plan.tile, plan.halo), styles);
+    return std::make_unique<TiledObjective>(b, w, o, plan_tiles(width, height, plan.tile, plan.halo), styles,
+                                            plan.kept_tiles);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "nst/error.hpp"
 #include "nst/transfer.hpp"
 #include "objective.hpp"
+#include "tiled_network.hpp"
 #include "tiling.hpp"
 
 namespace nst {
@@ -91,6 +92,33 @@ TransferPlan largest_fitting_tiles(const Backend& b, const VggWeights& w, const 
     return best;
 }
 
+// With the tile chosen, the budget left keeps as many tiles' activations between the passes as it holds (in
+// tile order, the last tile's being kept anyway), each saving that tile's second forward pass.
+void keep_tiles(const VggWeights& w, const TransferOptions& o, int width, int height, std::size_t budget,
+                TransferPlan& p) {
+    const TilePlan tiles = plan_tiles(width, height, p.tile, p.halo);
+    const std::string last = deepest_loss_layer(o);
+    std::size_t extra = 0;
+    while (p.kept_tiles + 1 < static_cast<int>(tiles.tiles.size())) {
+        const std::size_t bytes =
+            TiledNetwork::activation_size(w, o.pool, last, tiles.tiles[std::size_t(p.kept_tiles)]) * sizeof(float);
+        if (p.estimate + extra + bytes > budget) break;
+        extra += bytes;
+        ++p.kept_tiles;
+    }
+    p.estimate += extra;
+}
+
+}  // namespace
+
+namespace {
+
+// "; all kept between the passes", "; 5 kept between the passes", or "".
+std::string kept_text(int kept, int tiles) {
+    if (kept == 0 || tiles < 2) return "";
+    return kept + 1 >= tiles ? "; all kept between the passes" : "; " + std::to_string(kept) + " kept between the passes";
+}
+
 }  // namespace
 
 std::string TransferPlan::describe() const {
@@ -100,10 +128,10 @@ std::string TransferPlan::describe() const {
                       bytes_text(budget).c_str());
     } else {
         std::snprintf(text, sizeof text,
-                      "tiled: %dx%d px tiles (+%d px halo on each side), %d tiles (%dx%d), the network reads %.2fx "
-                      "the image's pixels; about %s of a %s budget",
-                      tile, tile, halo, rows * cols, cols, rows, overhead, bytes_text(estimate).c_str(),
-                      bytes_text(budget).c_str());
+                      "tiled: %dx%d px tiles (+%d px halo on each side), %d tiles (%dx%d%s), the network reads "
+                      "%.2fx the image's pixels; about %s of a %s budget",
+                      tile, tile, halo, rows * cols, cols, rows, kept_text(kept_tiles, rows * cols).c_str(), overhead,
+                      bytes_text(estimate).c_str(), bytes_text(budget).c_str());
     }
     return text;
 }
@@ -128,6 +156,7 @@ TransferPlan plan_transfer(const Backend& b, const VggWeights& w, const Transfer
     } else {
         p = largest_fitting_tiles(b, w, o, width, height, styles, budget);
     }
+    keep_tiles(w, o, width, height, budget, p);
     p.budget = budget;
     return p;
 }

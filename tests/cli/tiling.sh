@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*"; cat "$work"/*.err 2>/dev/null; exit 1; }
 grep -q "nst: tiled" "$work/whole.err" && fail "a small image was tiled without being asked"
 "$nst" transfer "${common[@]}" --tile 64 --output "$work/tiled.png" --log "$work/tiled.csv" 2>"$work/tiled.err" ||
   fail "the tiled run failed"
-grep -Eq "^nst: tiled: 64x64 px tiles \(\+80 px halo on each side\), 12 tiles \(4x3\), the network reads [0-9.]+x" \
+grep -Eq "^nst: tiled: 64x64 px tiles \(\+80 px halo on each side\), 12 tiles \(4x3; all kept between the passes\), the network reads [0-9.]+x" \
   "$work/tiled.err" || fail "no line describing the tiles"
 [ "$(wc -l <"$work/tiled.csv")" -eq 6 ] || fail "the tiled log has $(wc -l <"$work/tiled.csv") lines, not 6"
 paste -d, "$work/whole.csv" "$work/tiled.csv" | awk -F, 'NR > 1 {

@@ -147,33 +147,60 @@ TEST_CASE("the tiled memory estimate is within 10 % of the CPU backend's measure
         TransferOptions options;
         const std::vector<StyleImage>* styles;
         int width, height;
+        int kept;  // tiles whose activations the budget is made to keep (-1: the default budget's choice)
     };
     std::vector<Case> cases;
     TransferOptions adam;
     adam.tile = 64;
-    cases.push_back({"Adam, 1/8 channels, 64 px tiles", &narrow, adam, &one, 200, 152});
+    cases.push_back({"Adam, 1/8 channels, 64 px tiles, all kept", &narrow, adam, &one, 200, 152, -1});
+    cases.push_back({"Adam, 1/8 channels, 64 px tiles, none kept", &narrow, adam, &one, 200, 152, 0});
     TransferOptions lbfgs;
     lbfgs.optimizer = OptimizerKind::Lbfgs;
     lbfgs.lbfgs.history = 5;
     lbfgs.tile = 48;
     lbfgs.style_scale = 1.5f;
-    cases.push_back({"L-BFGS history 5, two styles at 1.5x, 48 px tiles", &narrow, lbfgs, &two, 200, 152});
+    cases.push_back({"L-BFGS history 5, two styles at 1.5x, 48 px tiles, 3 kept", &narrow, lbfgs, &two, 200, 152, 3});
     TransferOptions wide;
     wide.tile = 48;
-    cases.push_back({"full channels, 48 px tiles", &full, wide, &one, 112, 80});
-    for (const Case& c : cases) {
+    cases.push_back({"full channels, 48 px tiles, none kept", &full, wide, &one, 112, 80, 0});
+    for (Case& c : cases) {
         auto b = make_cpu_backend();
         const Image content = content_picture(c.width, c.height);
-        const std::size_t estimate =
-            estimate_tiled_memory(*b, *c.weights, c.options, c.width, c.height, c.options.tile, *c.styles);
+        if (c.kept >= 0)  // a budget of exactly the estimate with c.kept tiles kept
+            c.options.max_memory = estimate_tiled_memory(*b, *c.weights, c.options, c.width, c.height, c.options.tile,
+                                                         *c.styles, c.kept);
+        const TransferPlan plan = plan_transfer(*b, *c.weights, c.options, c.width, c.height, *c.styles);
+        REQUIRE(plan.tiled);
+        if (c.kept >= 0) CHECK(plan.kept_tiles == c.kept);
+        const std::size_t estimate = estimate_tiled_memory(*b, *c.weights, c.options, c.width, c.height, c.options.tile,
+                                                           *c.styles, plan.kept_tiles);
         StyleTransfer t(*b, *c.weights, content, *c.styles, c.options);
-        REQUIRE(t.plan().tiled);
         t.step();
         t.step();
         const std::size_t peak = b->peak_memory();
-        INFO(c.name << ": estimate " << estimate << " bytes, measured peak " << peak);
+        INFO(c.name << ": " << plan.kept_tiles << " kept, estimate " << estimate << " bytes, measured peak " << peak);
         CHECK(t.plan().estimate == estimate);
         CHECK(std::abs(double(estimate) - double(peak)) <= 0.1 * double(peak));
+    }
+}
+
+TEST_CASE("keeping tiles' activations between the passes changes no bit", "[tiling][transfer]") {
+    const VggWeights w = random_vgg19(3, "relu5_1", 8);
+    const Image content = content_picture(200, 152);
+    const std::vector<StyleImage> one = {{style_picture(120, 90), 1.0f}};
+    TransferOptions o;
+    o.tv_weight = 0.01f;
+    auto b = make_cpu_backend();
+    bool tiled = false;
+    std::vector<Evaluation> runs;
+    for (int kept : {11, 4, 0}) {  // 12 tiles: all, some, none (the last tile's forward is always reused)
+        o.max_memory = estimate_tiled_memory(*b, w, o, 200, 152, 64, one, kept);
+        runs.push_back(evaluate(w, o, content, one, 64, &tiled));
+        REQUIRE(tiled);
+    }
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+        CHECK(runs[i].losses.total == runs[0].losses.total);
+        CHECK(runs[i].gradient == runs[0].gradient);
     }
 }
 

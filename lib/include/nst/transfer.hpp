@@ -54,17 +54,20 @@ constexpr std::size_t kMaxTensorElements = 2147483647;  // 2³¹ − 1
 // How a transfer runs: on the whole image at once, or tile by tile (docs/usage.md, "Images of any size").
 // Tiles compute exactly what the whole image would (up to float summation order): each tile's network reads
 // a halo as wide as the deepest loss layer's reach, and the Gram matrices are summed over all tiles before
-// any gradient is formed, at the cost of a second forward pass per tile and the halo's extra pixels.
+// any gradient is formed, at the cost of the halo's extra pixels and a second forward pass per tile (saved
+// for the tiles whose activations the budget can keep).
 struct TransferPlan {
     bool tiled = false;
     int tile = 0;              // a tile's side in output pixels, halo excluded
     int halo = 0;              // pixels each tile's network reads beyond its own, per side
     int rows = 0, cols = 0;    // the tiles
     double overhead = 1.0;     // pixels the network reads per output pixel (the halo's cost; 1 untiled)
+    int kept_tiles = 0;        // tiles whose activations the budget keeps from pass 1 to pass 2 (no second forward)
     std::size_t estimate = 0;  // bytes allocated at the peak (estimate_transfer_memory's rule)
     std::size_t budget = 0;    // the limit planned for: options.max_memory, or the backend's available less a tenth
     // "untiled: about 1.21 GiB of a 20.47 GiB budget" or "tiled: 720x720 px tiles (+80 px halo on each side),
-    // 9 tiles (3x3), the network reads 1.34x the image's pixels; about 499 MiB of a 500 MiB budget".
+    // 9 tiles (3x3), the network reads 1.34x the image's pixels; about 497 MiB of a 500 MiB budget"; with room
+    // to keep activations the tiles read "16 tiles (4x4; all kept between the passes)".
     std::string describe() const;
 };
 
@@ -75,9 +78,11 @@ struct TransferPlan {
 TransferPlan plan_transfer(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
                            int width, int height, const std::vector<StyleImage>& styles = {});
 
-// The bytes of a tiled transfer with tiles of `tile` (rounded up to the pooling grid) at its peak.
+// The bytes of a tiled transfer with tiles of `tile` (rounded up to the pooling grid) at its peak, the
+// activations of its first `kept_tiles` tiles kept between the passes.
 std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
-                                  int width, int height, int tile, const std::vector<StyleImage>& styles = {});
+                                  int width, int height, int tile, const std::vector<StyleImage>& styles = {},
+                                  int kept_tiles = 0);
 
 // Every check StyleTransfer makes before allocating (validate_options, plan_transfer) and its plan. For
 // callers that do work at the transfer's size before it (the nst app normalises the random network there).
