@@ -60,9 +60,8 @@ std::size_t optimizer_bytes(const TransferOptions& o, std::size_t image) {
 
 std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& w, const TransferOptions& o, int width,
                                   int height, int tile, const std::vector<StyleImage>& styles, int kept_tiles) {
-    const std::vector<Stage> stages = vgg_stages(w, o.pool, height, width, deepest_loss_layer(o));
-    const int align = tile_alignment(stages);
-    const TilePlan plan = plan_tiles(width, height, (std::max(tile, 1) + align - 1) / align * align, tile_halo(stages));
+    const TilePlan plan =
+        plan_network_tiles(vgg_stages(w, o.pool, height, width, deepest_loss_layer(o)), width, height, tile);
     const std::vector<TilePlan> style_plans = style_tile_plans(o, plan, styles);
     const TiledObjectiveBytes objective = tiled_objective_bytes(backend, w, o, plan, style_plans, kept_tiles);
     const std::size_t image = std::size_t(3) * width * height * kFloat;

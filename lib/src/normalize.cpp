@@ -3,6 +3,7 @@
 // ReLU and pooling commute with positive per-channel scaling, so with m[l][c] the mean of channel c of conv
 // l, the filters W'[o][i] = W[o][i] · m[l-1][i] / m[l][o] and biases b'[o] = b[o] / m[l][o] give activations
 // a'[l][c] = a[l][c] / m[l][c] on every input.
+#include <algorithm>
 #include <cmath>
 
 #include "nst/error.hpp"
@@ -29,25 +30,15 @@ void add_channel_sums(Backend& backend, const VggNetwork& net, int k, const Crop
         }
 }
 
-// Each convolution's per-channel sums of its activations over one reference image: whole, or tile by tile
-// (tile > 0) over each tile's own positions, which partition the image.
+// Each convolution's per-channel sums of its activations over one reference image, over each tile's own
+// positions, which partition the image (tile <= 0: one tile, the whole image).
 void reference_sums(Backend& backend, const VggWeights& weights, const DeviceWeights& device, const Image& ref,
                     PoolMode pool, int tile, std::vector<std::vector<double>>& sums) {
     const std::string last = "relu" + weights.convs.back().name.substr(4);
     Buffer x = backend.allocate(std::size_t(3) * ref.width * ref.height);
     backend.image_to_tensor(ref.rgb.data(), ref.height, ref.width, weights.mean_rgb.data(), x.data());
-    if (tile <= 0) {
-        VggNetwork net(backend, device, vgg_stages(weights, pool, ref.height, ref.width, last));
-        net.forward(x.data());
-        for (int k = 0; k < net.stage_count(); ++k)
-            if (net.stage(k).conv)
-                add_channel_sums(backend, net, k, CropWindow{0, 0, net.stage(k).height, net.stage(k).width},
-                                 sums[std::size_t(net.stage(k).conv_index)]);
-        return;
-    }
-    const std::vector<Stage> stages = vgg_stages(weights, pool, ref.height, ref.width, last);
-    const int align = tile_alignment(stages);
-    const TilePlan plan = plan_tiles(ref.width, ref.height, (tile + align - 1) / align * align, tile_halo(stages));
+    const TilePlan plan = plan_network_tiles(vgg_stages(weights, pool, ref.height, ref.width, last), ref.width,
+                                             ref.height, tile > 0 ? tile : std::max(ref.width, ref.height));
     TiledNetwork tiles(backend, device, weights, pool, last, {&plan});
     for (const Tile& t : plan.tiles) {
         const VggNetwork& net = tiles.forward(plan, t, x.data());

@@ -119,12 +119,6 @@ TiledObjective::TiledObjective(Backend& backend, const VggWeights& weights, cons
     net_ =
         std::make_unique<TiledNetwork>(backend_, weights_, weights, options_.pool, deepest_loss_layer(options_), plans);
     make_terms(weights);
-    const TermGeometry g = term_geometry(weights, options_, plans);
-    packed_ = backend_.allocate(g.packed);
-    packed_grad_ = backend_.allocate(g.packed);
-    zeros_ = backend_.allocate(g.style_own);
-    backend_.fill(zeros_.data(), zeros_.size(), 0.0f);
-    gram_scratch_ = backend_.allocate(g.largest_gram);
     grad_a_ = backend_.allocate(net_->largest());
     grad_b_ = backend_.allocate(net_->largest());
     image_grad_ = backend_.allocate(image_size());
@@ -170,6 +164,11 @@ void TiledObjective::make_terms(const VggWeights& weights) {
         t.diff = backend_.allocate(gram);
         style_.push_back(std::move(t));
     }
+    packed_ = backend_.allocate(g.packed);
+    packed_grad_ = backend_.allocate(g.packed);
+    zeros_ = backend_.allocate(g.style_own);
+    backend_.fill(zeros_.data(), zeros_.size(), 0.0f);
+    gram_scratch_ = backend_.allocate(g.largest_gram);
 }
 
 CropWindow TiledObjective::own(const TilePlan& plan, std::size_t tile, int stage) const {
@@ -191,14 +190,15 @@ void TiledObjective::set_content_targets(const float* content) {
     }
 }
 
-void TiledObjective::set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) {
+// The weights are the constructor's: its networks (sized for the style images too) already hold them.
+void TiledObjective::set_style_targets(const VggWeights&, const std::vector<StyleImage>& styles) {
     const std::vector<double> shares = style_shares(styles);
     if (styles.size() != style_plans_.size())
         throw Error("TiledObjective: " + std::to_string(styles.size()) + " style images, planned for " +
                     std::to_string(style_plans_.size()));
     for (Term& t : style_) backend_.fill(t.loss.target.data(), t.loss.target.size(), 0.0f);
     for (std::size_t i = 0; i < styles.size(); ++i)
-        if (shares[i] > 0) add_style_image(weights, styles[i], style_plans_[i], shares[i]);
+        if (shares[i] > 0) add_style_image(styles[i], style_plans_[i], shares[i]);
     if (!options_.normalize_style_layers) return;
     Buffer out = backend_.allocate(1);
     for (Term& t : style_) {
@@ -210,7 +210,7 @@ void TiledObjective::set_style_targets(const VggWeights& weights, const std::vec
 }
 
 // Adds share · (pixel-count ratio) · one style image's Gram matrices, summed over its tiles, to the targets.
-void TiledObjective::add_style_image(const VggWeights&, const StyleImage& style, const TilePlan& plan, double share) {
+void TiledObjective::add_style_image(const StyleImage& style, const TilePlan& plan, double share) {
     const Image sized = resize_image(style.image, plan.width, plan.height);
     Buffer input = backend_.allocate(std::size_t(3) * plan.width * plan.height);
     backend_.image_to_tensor(sized.rgb.data(), plan.height, plan.width, mean_.data(), input.data());
@@ -228,15 +228,13 @@ void TiledObjective::add_style_image(const VggWeights&, const StyleImage& style,
 }
 
 // The Gram matrix of term t's features at tile i's own positions into `gram` (C x C); the features stay in
-// packed_ (C x own pixels). Returns the own pixel count.
-std::size_t TiledObjective::own_gram(const TilePlan& plan, std::size_t i, const VggNetwork& net, const Term& t,
-                                     float* gram) {
+// packed_ (C x own pixels).
+void TiledObjective::own_gram(const TilePlan& plan, std::size_t i, const VggNetwork& net, const Term& t, float* gram) {
     const Stage& s = net.stage(t.loss.stage);
     const CropWindow w = own(plan, i, t.loss.stage);
     const std::size_t m = std::size_t(w.height) * w.width;
     backend_.crop_forward(s.channels, s.height, s.width, w, net.output(t.loss.stage), packed_.data());
     backend_.gram(packed_.data(), s.channels, static_cast<std::int64_t>(m), gram);
-    return m;
 }
 
 // Pass 1 for tile i: its own Gram matrices added to the global ones, its content losses into their slots.
@@ -326,7 +324,7 @@ float* TiledObjective::evaluate(const float* x, bool gradient) {
         for (std::size_t k = n; k-- > 0;) {  // backwards: the last tile's forward is still in place
             notify(2, n - 1 - k);
             const Tile& t = plan_.tiles[k];
-            backward_tile(k, k + 1 == n          ? net_->network(t)
+            backward_tile(k, k + 1 == n         ? net_->network(t)
                              : k < kept_.size() ? net_->restore(t, kept_[k].data())
                                                 : net_->forward(plan_, t, x));
         }

@@ -48,9 +48,9 @@ private:
         Buffer gram, diff;                 // style: Σ over tiles of the own Gram matrices; G − A
         std::vector<std::size_t> offsets;  // content: where each tile's own target starts in loss.target
     };
-    void make_terms(const VggWeights& weights);
-    void add_style_image(const VggWeights& weights, const StyleImage& style, const TilePlan& plan, double share);
-    std::size_t own_gram(const TilePlan& plan, std::size_t tile, const VggNetwork& net, const Term& t, float* gram);
+    void make_terms(const VggWeights& weights);  // the terms, and the scratch their per-tile pieces need
+    void add_style_image(const StyleImage& style, const TilePlan& plan, double share);
+    void own_gram(const TilePlan& plan, std::size_t tile, const VggNetwork& net, const Term& t, float* gram);
     void first_pass(std::size_t tile, const VggNetwork& net);
     void style_values();
     void add_term_gradients(std::size_t tile, int stage, const VggNetwork& net, float* g, bool& started);

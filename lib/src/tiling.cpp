@@ -78,6 +78,11 @@ TilePlan plan_tiles(int width, int height, int tile, int halo) {
     return p;
 }
 
+TilePlan plan_network_tiles(const std::vector<Stage>& stages, int width, int height, int tile) {
+    const int align = tile_alignment(stages);
+    return plan_tiles(width, height, (std::max(tile, 1) + align - 1) / align * align, tile_halo(stages));
+}
+
 CropWindow own_window(const Tile& t, int scale, int height, int width) {
     // The whole network's output at this scale is ceil(height / scale) x ceil(width / scale) (SAME pooling);
     // a tile that reaches the image's end owns the stage's last row or column, however partial.

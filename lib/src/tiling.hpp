@@ -43,6 +43,10 @@ struct TilePlan {
 // Tiles of tile x tile own pixels (the last row and column take what is left), each with `halo`.
 TilePlan plan_tiles(int width, int height, int tile, int halo);
 
+// The tiles of a width x height image for a network of these stages: `tile` rounded up to its alignment,
+// its halo.
+TilePlan plan_network_tiles(const std::vector<Stage>& stages, int width, int height, int tile);
+
 // A tile's own positions at a stage of scale `scale` (stage_scales) of a network for a height x width image,
 // in the coordinates of that stage's output in the tile's crop network.
 CropWindow own_window(const Tile& tile, int scale, int height, int width);

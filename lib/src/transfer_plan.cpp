@@ -46,9 +46,8 @@ std::size_t largest_tile_tensor(const VggWeights& w, const TransferOptions& o, c
 
 TransferPlan tiled_plan(const Backend& b, const VggWeights& w, const TransferOptions& o, int width, int height,
                         int tile, const std::vector<StyleImage>& styles) {
-    const std::vector<Stage> stages = vgg_stages(w, o.pool, height, width, deepest_loss_layer(o));
-    const int align = tile_alignment(stages);
-    const TilePlan tiles = plan_tiles(width, height, (tile + align - 1) / align * align, tile_halo(stages));
+    const TilePlan tiles =
+        plan_network_tiles(vgg_stages(w, o.pool, height, width, deepest_loss_layer(o)), width, height, tile);
     TransferPlan p;
     p.tiled = true;
     p.tile = tiles.tile;
@@ -116,7 +115,8 @@ namespace {
 // "; all kept between the passes", "; 5 kept between the passes", or "".
 std::string kept_text(int kept, int tiles) {
     if (kept == 0 || tiles < 2) return "";
-    return kept + 1 >= tiles ? "; all kept between the passes" : "; " + std::to_string(kept) + " kept between the passes";
+    return kept + 1 >= tiles ? "; all kept between the passes"
+                             : "; " + std::to_string(kept) + " kept between the passes";
 }
 
 }  // namespace
