@@ -165,7 +165,15 @@ TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& w, co
                                  int height, const std::vector<StyleImage>& styles) {
     validate_options(o);
     if (width < 1 || height < 1) throw Error("the content image is empty");
-    return plan_transfer(backend, w, o, width, height, styles);
+    const TransferPlan p = plan_transfer(backend, w, o, width, height, styles);
+    // A budget given above what the backend has is planned for, but never allocated beyond that.
+    const std::size_t available = backend.available_memory();
+    if (p.estimate > available)
+        throw Error("a " + size_text(width, height) + " transfer " +
+                    (p.tiled ? "in " + std::to_string(p.tile) + " px tiles " : std::string()) + "needs about " +
+                    bytes_text(p.estimate) + ", more than the " + bytes_text(available) + " available on the " +
+                    to_string(backend.device()) + " backend; use a smaller size or --max-memory");
+    return p;
 }
 
 }  // namespace nst

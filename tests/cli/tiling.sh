@@ -2,7 +2,8 @@
 # tiling.sh NST FIXTURES WORKDIR: tiled transfers as a user meets them (docs/usage.md, "Images of any size").
 # A run in 64 px tiles logs the same losses as the untiled run row by row (within 1e-5 relative: float sums
 # in another order) and writes the same picture; a memory budget too small for the whole image makes nst
-# choose tiles and say so in one line; impossible budgets and bad values are one-line errors.
+# choose tiles and say so in one line; impossible budgets, budgets beyond the machine's memory and bad values
+# are one-line errors.
 set -uo pipefail
 nst=$1 fx=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -50,4 +51,7 @@ expect_error "^nst: error: a 2048x2048 transfer does not fit in 2 MiB even in 16
   --size 2048x2048 --max-memory 2M
 expect_error "^nst: error: a 512x512 transfer in 512 px tiles needs about .*, more than the .* budget; use smaller tiles" \
   --size 512x512 --tile 512 --max-memory 30M
+# A budget above what the machine has is planned for but never allocated beyond it (no memory bomb).
+expect_error "^nst: error: a 32768x24576 transfer in [0-9]+ px tiles needs about [0-9.]+ GiB, more than the .* available on the cpu backend" \
+  --size 32768 --max-memory 1T
 echo "tiling.sh: all checks passed"

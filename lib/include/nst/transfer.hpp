@@ -84,7 +84,8 @@ std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& weig
                                   int width, int height, int tile, const std::vector<StyleImage>& styles = {},
                                   int kept_tiles = 0);
 
-// Every check StyleTransfer makes before allocating (validate_options, plan_transfer) and its plan. For
+// Every check StyleTransfer makes before allocating (validate_options, plan_transfer, and the plan's estimate
+// against the memory the backend has, which a larger options.max_memory does not override) and its plan. For
 // callers that do work at the transfer's size before it (the nst app normalises the random network there).
 TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
                                  int width, int height, const std::vector<StyleImage>& styles = {});
