@@ -18,6 +18,7 @@ set(NST_CPU_BACKEND_FILES
   relu.cpp
   sgd.cpp
   softmax_cross_entropy.cpp
+  temporal_loss.cpp
   tv_loss.cpp
   vector.cpp
 )

@@ -5,21 +5,22 @@
 #   - bin/: nst, nst-bench, the test executable (its [gpu] cases are the GPU tests); lib/: libnst and the shared libraries they need (an ldd
 #     closure) except libc/libm/the loader, the CUDA driver, cuDNN and cuBLAS, which the host provides
 #   - fixtures/: the 1/8-channel VGG-19 fixture and test pictures
-#   - bench/compare_pytorch.py, bench/compare_pytorch_resnet.py, scripts/gpu-check.sh, the bundle's own run wrapper (nst-run)
+#   - bench/compare_pytorch.py, bench/compare_pytorch_resnet.py, bench/compare_pytorch_batch.py, scripts/gpu-check.sh, the bundle's own run wrapper (nst-run)
 # Carry out/nst-bundle.tar.xz with the device call and run: bash scripts/gpu-check.sh "$OUT".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bash scripts/install-deps.sh >/dev/null
 export PATH="${CUDA_HOME:-/usr/local/cuda}/bin:$PATH"
-cmake -S . -B build-bundle -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null
+# Without MPI: the check runs one process per GPU host (MPI's launcher and plugins would not travel).
+cmake -S . -B build-bundle -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 -DNST_WITH_MPI=OFF >/dev/null
 cmake --build build-bundle -j "$(nproc)"
 
 stage=out/nst-bundle
 rm -rf "$stage" && mkdir -p "$stage"/{bin,lib,fixtures,bench,scripts,tests/cli}
 cp build-bundle/apps/nst build-bundle/apps/nst-bench build-bundle/tests/nst_tests \
-   build-bundle/tests/nst_make_test_images "$stage/bin/"
-cp bench/compare_pytorch.py bench/compare_pytorch_resnet.py "$stage/bench/"
+   build-bundle/tests/nst_make_test_images build-bundle/tests/nst_image_stats "$stage/bin/"
+cp bench/compare_pytorch.py bench/compare_pytorch_resnet.py bench/compare_pytorch_batch.py "$stage/bench/"
 cp tests/cli/*.sh "$stage/tests/cli/"  # gpu-check runs the CLI scripts on CUDA
 cp scripts/gpu-check.sh "$stage/scripts/"
 

@@ -3,9 +3,10 @@
 # root on the GPU host, with out/nst-bundle.tar.xz (scripts/bundle.sh) carried:
 #   host facts (OS, driver, nvcc, cmake, cuDNN/cuBLAS found); every GPU test (the [gpu] cases of nst_tests:
 #   each CUDA op against its CPU twin from tests/ops/, the end-to-end GPU-vs-CPU transfers and training
-#   steps, the CUDA plumbing); the CLI scripts on CUDA (transfer, interrupt, train); nst-bench (iterations
+#   steps, the CUDA plumbing); the CLI scripts on CUDA (transfer, interrupt, train, batch); nst-bench (iterations
 #   at 256/512/1024 px and ResNet-50's training step first, then every op at a 512 px pass's and ResNet-50's
-#   shapes, then CPU iterations and the CPU training step); bench/compare_pytorch.py at 512 px and
+#   shapes, then CPU iterations and the CPU training step; tiled print sizes; nst batch's images/s at B = 1, 4,
+#   16 and 256/512 px); bench/compare_pytorch.py at 512 px, bench/compare_pytorch_batch.py at 256 px B = 16 and
 #   bench/compare_pytorch_resnet.py at batch 64; compute-sanitizer memcheck on a short transfer and a short
 #   training run.
 # The whole check keeps to NST_GPU_CHECK_BUDGET seconds (default 420: give the device call timeout_s 480);
@@ -209,12 +210,14 @@ pack
 echo "== CLI scripts on CUDA ($(elapsed) s so far)"
 printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/nst" >/tmp/nst-on-bundle && chmod +x /tmp/nst-on-bundle
 cli_ok=0 cli_bad=()
-scripts=(transfer_e2e interrupt train_e2e)
+printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/nst_image_stats" >/tmp/nst-stats-on-bundle && chmod +x /tmp/nst-stats-on-bundle
+scripts=(transfer_e2e interrupt train_e2e batch)
 [ $gpu_seen -eq 0 ] && scripts=()  # nothing to run them on
 for script in "${scripts[@]}"; do
   t=$(slice 40 200)
   args=(/tmp/nst-on-bundle "$B/fixtures" "/tmp/nst-cli-$script")
   [ "$script" = train_e2e ] && args=(/tmp/nst-on-bundle "/tmp/nst-cli-$script")
+  [ "$script" = batch ] && args=(/tmp/nst-on-bundle /tmp/nst-stats-on-bundle "$B/fixtures" "/tmp/nst-cli-$script")
   if NST_DEVICE=cuda timeout "$t" bash "$B/tests/cli/$script.sh" "${args[@]}" >"$logs/cli-$script.txt" 2>&1; then cli_ok=$((cli_ok + 1)); else cli_bad+=("$script: $(tail -n 1 "$logs/cli-$script.txt" | cut -c1-80)"); fi
 done
 if [ ${#scripts[@]} -eq 0 ]; then
@@ -231,7 +234,7 @@ timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration/|tra
   --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
 rc=$?
 t=$(slice 60 100)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|crop|relu|pool|gram|content_loss|tv_loss|reduce|vector|adam|image|batch_norm|add|max_pool|global_avg_pool|dense|softmax_cross_entropy|sgd)/' --benchmark_min_time=0.05 \
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|crop|relu|pool|gram|content_loss|tv_loss|temporal_loss|reduce|vector|adam|image|batch_norm|add|max_pool|global_avg_pool|dense|softmax_cross_entropy|sgd)/' --benchmark_min_time=0.05 \
   --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
 rc2=$?
 t=$(slice 30 90)
@@ -260,6 +263,19 @@ for case in 4096px/auto 4096px/tile2048 8192px/auto 16384px/auto; do
   tiled_line+="$case $(ms "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") peak $(peak "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") MiB; "
 done
 note "tiled iterations" "$([ $rc3 -eq 0 ] && echo ok || echo "rc=$rc3")" "$tiled_line"
+# nst batch's throughput (issue 17): B = 1, 4, 16 images optimised together at 256 and 512 px.
+t=$(slice 60 100)
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/batch/fp32/(256|512)px/B(1|4|16)/' \
+  --benchmark_min_time=0.05 --benchmark_out="$logs/bench-cuda-batch.json" --benchmark_out_format=json \
+  >"$logs/bench-cuda-batch.txt" 2>&1
+rc4=$?
+cat "$logs/bench-cuda-batch.txt" >>"$logs/bench-cuda.txt"
+grep -E "cuda/batch" "$logs/bench-cuda-batch.txt" | head -n 6
+batch_line=""
+for case in 256px/B1 256px/B4 256px/B16 512px/B1 512px/B4 512px/B16; do
+  batch_line+="$case $(ips "cuda/batch/fp32/$case" "$logs/bench-cuda-batch.txt"); "
+done
+note "batch images/s" "$([ $rc4 -eq 0 ] && echo ok || echo "rc=$rc4")" "at 500 iterations: $batch_line"
 note "train step b64" "-" "cuda fp32 $(ips 'cuda/train_step/fp32/b64/compute' "$logs/bench-cuda.txt") img/s (with io $(ips 'cuda/train_step/fp32/b64/with_io' "$logs/bench-cuda.txt")), tf32 $(ips 'cuda/train_step/tf32/b64/compute' "$logs/bench-cuda.txt"); cpu $(ips 'cpu/train_step/fp32/b64/compute' "$logs/bench-cpu.txt")"
 pack
 
@@ -279,6 +295,14 @@ if python3 -c "import torch, scipy, PIL" 2>/dev/null; then
   [ -n "$ratio" ] && timed_out $rc && status=partial  # torch.compile rows cut by the time limit
   note "pytorch compare" "$status" "${ratio:-see compare-pytorch.txt}"
   note "pytorch loss diff" "-" "$(sed -n 's/^\(fp32\|tf32\): loss after 10 iterations .*relative difference/\1/p' "$logs/compare-pytorch.txt" | tr '\n' ' ')"
+  # nst batch against PyTorch one image at a time and batched: 256 px, B = 16 (issue 17).
+  t=$(slice 60 45)
+  PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch_batch.py --bench "$run $B/bin/nst-bench" \
+    --weights /tmp/nst-random0.mat --size 256 --batch 16 --work /tmp/nst-compare-batch >"$logs/compare-pytorch-batch.txt" 2>&1
+  rc=$?
+  tail -n 5 "$logs/compare-pytorch-batch.txt"
+  note "pytorch batch" "$(grep -q '^ratio' "$logs/compare-pytorch-batch.txt" && echo ok || echo "rc=$rc")" "$(grep -E '^ratio' "$logs/compare-pytorch-batch.txt")"
+  cat "$logs/compare-pytorch-batch.txt" >>"$logs/compare-pytorch.txt"
 else
   note "pytorch compare" "skipped" "no torch/scipy/PIL for python3 on this host"
 fi

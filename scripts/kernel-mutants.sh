@@ -39,6 +39,8 @@ mutants=(
   "tv_loss: the sum misses the last row|tv_loss.cuh|1|planes * height * width|planes * height * width - width|[tv_loss]"
   "tv_loss: the gradient misses the last element|tv_loss.cuh|2|planes * height * width|planes * height * width - 1|[tv_loss]"
   "content_loss: the gradient misses the last element|content_loss.cuh|1|for_each_index(n,|for_each_index(n - 1,|[content_loss]"
+  "temporal_loss: the sum misses the last element|temporal_loss.cuh|1|, n, scale|, n - 1, scale|[temporal_loss]"
+  "temporal_loss: the gradient reads the mask per element, not per pixel|temporal_loss.cuh|1|i) % pixels)|i) % (pixels + 1))|[temporal_loss]"
   "gram: the mirror skips the first subdiagonal|gram.cuh|1|if (i > j)|if (i > j + 1)|[gram]"
   "gram: the style loss sums one element short|gram.cuh|1|std::size_t(C) * C,|std::size_t(C) * C - 1,|[gram]"
   "vector: axpy misses the last element|vector.cuh|2|for_each_index(n,|for_each_index(n - 1,|[vector]"

@@ -87,6 +87,7 @@ void register_pool(const Target& t);
 void register_gram(const Target& t);
 void register_content_loss(const Target& t);
 void register_tv_loss(const Target& t);
+void register_temporal_loss(const Target& t);
 void register_reduce(const Target& t);
 void register_vector(const Target& t);
 void register_adam(const Target& t);
@@ -112,6 +113,10 @@ void register_iteration(Device device, const std::string& prefix, int px, Precis
 // to keep any tile's activations between the passes.
 void register_tiled_iteration(Device device, const std::string& prefix, int px, int tile, int channel_divisor,
                               Precision precision, bool keep = true);
+// nst batch's throughput (batch_iteration.cpp): <prefix>/batch/fp32[-div<D>]/<px>px/B<b>: B images optimised
+// together against style targets made once; ms per iteration, images/s at 500 iterations an image, the
+// targets' one-off cost and the peak memory.
+void register_batch_iteration(Device device, const std::string& prefix, int px, int batch, int channel_divisor);
 // A px x px test picture (deterministic pixels).
 Image test_picture(int px);
 

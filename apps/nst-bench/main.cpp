@@ -5,7 +5,8 @@
 // training ops at its shapes (batch 64 on CUDA, 16 on the CPU) and its whole training step at batch 64
 // (<backend>/train_step/<precision>/b64/{compute,with_io}, images/s and peak memory); whole iterations at
 // print sizes, whole and tiled (<backend>/iteration_tiled/...: CPU 2048 and 4096 px on the 1/8-channel
-// network, CUDA 4096, 8192 and 16384 px). Google
+// network, CUDA 4096, 8192 and 16384 px); nst batch's throughput, B = 1, 4, 16 images optimised together at
+// 256 and 512 px (<backend>/batch/...: images/s; CPU on the 1/8-channel network). Google
 // Benchmark drives it: --benchmark_filter=REGEX, --benchmark_format=json, --benchmark_min_time=SECONDS, ...
 
 // Google Benchmark: registration, repetition, statistics, JSON output.
@@ -24,7 +25,7 @@ namespace {
 void register_ops(const nst::bench::Target& t) {
     using namespace nst::bench;
     for (auto add_op : {register_conv, register_crop, register_relu, register_pool, register_gram, register_content_loss,
-                        register_tv_loss, register_reduce, register_vector, register_adam, register_image,
+                        register_tv_loss, register_temporal_loss, register_reduce, register_vector, register_adam, register_image,
                         register_batch_norm, register_add, register_max_pool, register_global_avg_pool, register_dense,
                         register_softmax_cross_entropy, register_sgd})
         add_op(t);
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
         // Print sizes: 4096 px whole and in 2048 px tiles; 8192 and 16384 px as libnst plans them (tiles).
         for (auto [px, tile] : {std::pair{4096, 0}, std::pair{4096, 2048}, std::pair{8192, 0}, std::pair{16384, 0}})
             nst::bench::register_tiled_iteration(nst::Device::Cuda, "cuda", px, tile, 1, nst::Precision::Fp32);
+        for (int px : {256, 512})
+            for (int batch : {1, 4, 16}) nst::bench::register_batch_iteration(nst::Device::Cuda, "cuda", px, batch, 1);
     } else {
         std::fprintf(stderr, "nst-bench: no usable CUDA device (%s): CPU benchmarks only\n", why.c_str());
     }
@@ -70,6 +73,9 @@ int main(int argc, char** argv) {
             nst::bench::register_tiled_iteration(nst::Device::Cpu, "cpu", px, tile, 8, nst::Precision::Fp32);
         nst::bench::register_tiled_iteration(nst::Device::Cpu, "cpu", px, 512, 8, nst::Precision::Fp32, false);
     }
+    // nst batch: B = 1, 4, 16 at 256 and 512 px on the 1/8-channel network.
+    for (int px : {256, 512})
+        for (int batch : {1, 4, 16}) nst::bench::register_batch_iteration(nst::Device::Cpu, "cpu", px, batch, 8);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -11,6 +11,7 @@ namespace nst::app {
 using Action = std::function<int()>;
 
 void add_transfer_command(CLI::App& app, Action& action);
+void add_batch_command(CLI::App& app, Action& action);
 void add_weights_commands(CLI::App& app, Action& action);
 void add_train_command(CLI::App& app, Action& action);
 

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
 
     nst::app::Action action;
     nst::app::add_transfer_command(app, action);
+    nst::app::add_batch_command(app, action);
     nst::app::add_weights_commands(app, action);
     nst::app::add_train_command(app, action);
     nst::app::add_common_flag_checks(app);

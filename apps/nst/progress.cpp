@@ -95,17 +95,20 @@ void Progress::tile(int pass, int tile, int tiles) {
 void Progress::show(int i, int n, bool print) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = i > 0 ? i / elapsed : 0.0;
+    char temporal[48] = "";  // the video's term, when there is one
+    if (shown_.temporal > 0)
+        std::snprintf(temporal, sizeof temporal, terminal_ ? ", temporal %.4g" : "  temporal %.6g", shown_.temporal);
     if (terminal_) {
         const int bar = 24, filled = n > 0 ? bar * i / n : bar;
-        std::fprintf(stderr, "\r%s[%s%s] %d/%d  %.2f it/s  ETA %s  loss %.4g (content %.4g, style %.4g, tv %.4g)   ",
+        std::fprintf(stderr, "\r%s[%s%s] %d/%d  %.2f it/s  ETA %s  loss %.4g (content %.4g, style %.4g, tv %.4g%s)   ",
                      tag_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
                      std::string(static_cast<std::size_t>(bar - filled), '.').c_str(), i, n, rate,
                      duration(rate > 0 ? (n - i) / rate : 0).c_str(), shown_.total, shown_.content, shown_.style,
-                     shown_.tv);
+                     shown_.tv, temporal);
     } else if (print) {
-        std::fprintf(stderr, "%s  %siteration %d/%d  loss %.6g  content %.6g  style %.6g  tv %.6g  %.2f it/s\n",
+        std::fprintf(stderr, "%s  %siteration %d/%d  loss %.6g  content %.6g  style %.6g  tv %.6g%s  %.2f it/s\n",
                      timestamp().c_str(), tag_.c_str(), i, n, shown_.total, shown_.content, shown_.style, shown_.tv,
-                     rate);
+                     temporal, rate);
     }
 }
 

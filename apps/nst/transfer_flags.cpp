@@ -21,10 +21,10 @@ void add_setter(std::vector<OptionSetter>& s, const char* flag, const char* opti
     s.push_back({flag, option, apply});
 }
 
-void add_io_flags(CLI::App& cmd, TransferFlags& f) {
-    cmd.add_option("--content", f.content, "Content image (JPEG, PNG, BMP, TGA)")->required();
+void add_io_flags(CLI::App& cmd, TransferFlags& f, bool single) {
+    if (single) cmd.add_option("--content", f.content, "Content image (JPEG, PNG, BMP, TGA)")->required();
     cmd.add_option("--style", f.style, "Style image, or several: a.jpg,b.jpg (their Gram targets blended)")->required();
-    cmd.add_option("--output", f.output, "Output image (.png, .jpg)")->required();
+    if (single) cmd.add_option("--output", f.output, "Output image (.png, .jpg)")->required();
     cmd.add_option("--style-blend-weights", f.blend_weights, "Shares of several style images, e.g. 0.7,0.3");
     cmd.add_option("--weights", f.weights,
                    "VGG-19 weights: a MatConvNet .mat file, or random[:SEED] for the built-in untrained network "
@@ -32,15 +32,17 @@ void add_io_flags(CLI::App& cmd, TransferFlags& f) {
     cmd.add_option("--preset", f.preset, "notebook: the reference notebook's constants (flags given override them)")
         ->check(CLI::IsMember({"notebook"}));
     cmd.add_option("--size", f.size, "Output size: N (longest side, aspect kept) or WxH (exact)")->capture_default_str();
-    cmd.add_option("--scales", f.scales, "Multi-scale: longest sides a,b,c; each starts from the last's result");
-    cmd.add_option("--min-size", f.min_size, "Multi-scale from this longest side up to --size in steps of sqrt(2)");
+    if (single) {  // one output's: multi-scale, checkpoints and the loss log
+        cmd.add_option("--scales", f.scales, "Multi-scale: longest sides a,b,c; each starts from the last's result");
+        cmd.add_option("--min-size", f.min_size, "Multi-scale from this longest side up to --size in steps of sqrt(2)");
+        cmd.add_option("--save-every", f.save_every, "Save OUTPUT_<iteration> every N iterations (0: never)")
+            ->capture_default_str();
+        cmd.add_option("--log", f.log, "Write every iteration's losses to this CSV file");
+    }
     cmd.add_flag("--preserve-colors", f.preserve_colors, "Keep the content's colours: result's luminance, content's chroma");
     cmd.add_flag("--color-match", f.color_match, "Match the style images' colour statistics to the content's first");
-    cmd.add_option("--save-every", f.save_every, "Save OUTPUT_<iteration> every N iterations (0: never)")
-        ->capture_default_str();
     cmd.add_option("--print-every", f.print_every, "Print the losses every N iterations (0: only at the end)")
         ->capture_default_str();
-    cmd.add_option("--log", f.log, "Write every iteration's losses to this CSV file");
     cmd.add_option("--device", f.device, "auto, cuda or cpu")
         ->check(CLI::IsMember({"auto", "cuda", "cpu"}))
         ->capture_default_str();
@@ -150,9 +152,9 @@ int parse_whole(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-std::vector<OptionSetter> add_transfer_flags(CLI::App& cmd, TransferFlags& f) {
+std::vector<OptionSetter> add_transfer_flags(CLI::App& cmd, TransferFlags& f, bool single) {
     std::vector<OptionSetter> setters;
-    add_io_flags(cmd, f);
+    add_io_flags(cmd, f, single);
     add_optimizer_flags(cmd, f, setters);
     add_loss_flags(cmd, f, setters);
     add_init_flags(cmd, f, setters);

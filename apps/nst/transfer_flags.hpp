@@ -46,8 +46,9 @@ struct OptionSetter {
 };
 
 // Registers every flag of `nst transfer` on `cmd`, bound to `f`; returns the setters of those that set an
-// option, in the order they must be applied (the optimiser before --lr).
-std::vector<OptionSetter> add_transfer_flags(CLI::App& cmd, TransferFlags& f);
+// option, in the order they must be applied (the optimiser before --lr). Without `single` (nst batch) the
+// one-image flags --content and --output are left out.
+std::vector<OptionSetter> add_transfer_flags(CLI::App& cmd, TransferFlags& f, bool single = true);
 
 // The flag that sets a libnst option ("lbfgs.history" -> "--lbfgs-history"); the option itself when no flag
 // does.

@@ -20,9 +20,10 @@ struct NetworkBytes {
     std::size_t outputs = 0, largest = 0, conv_scratch = 0, weights = 0;
 };
 
-NetworkBytes network_bytes(const Backend& b, const VggWeights& w, const TransferOptions& o, int width, int height) {
+NetworkBytes network_bytes(const Backend& b, const VggWeights& w, const TransferOptions& o, int width, int height,
+                           int batch = 1) {
     NetworkBytes n;
-    for (const Stage& s : vgg_stages(w, o.pool, height, width, deepest_loss_layer(o))) {
+    for (const Stage& s : vgg_stages(w, o.pool, height, width, deepest_loss_layer(o), batch)) {
         n.outputs += s.size() * kFloat;
         n.largest = std::max(n.largest, s.size() * kFloat);
         if (!s.conv) continue;
@@ -33,14 +34,14 @@ NetworkBytes network_bytes(const Backend& b, const VggWeights& w, const Transfer
     return n;
 }
 
-// The targets: content features and style Gram matrices, with the Gram scratch and the loss slots.
-std::size_t target_bytes(const VggWeights& w, const TransferOptions& o, int width, int height) {
-    const std::vector<Stage> stages = vgg_stages(w, o.pool, height, width, deepest_loss_layer(o));
+// The targets: content features (per image) and style Gram matrices, with the Gram scratch and the loss slots.
+std::size_t target_bytes(const VggWeights& w, const TransferOptions& o, int width, int height, int batch) {
+    const std::vector<Stage> stages = vgg_stages(w, o.pool, height, width, deepest_loss_layer(o), batch);
     auto stage_of = [&](const std::string& layer) -> const Stage& {
         const std::string c = canonical_layer(layer);
         return *std::find_if(stages.begin(), stages.end(), [&](const Stage& s) { return s.name == c; });
     };
-    std::size_t floats = o.content_layers.size() + o.style_layers.size() + 4, largest_gram = 1;
+    std::size_t floats = std::size_t(batch) * (o.content_layers.size() + o.style_layers.size() + 4), largest_gram = 1;
     for (const LayerWeight& l : o.content_layers) floats += stage_of(l.layer).size();
     for (const LayerWeight& l : o.style_layers) {
         const std::size_t gram = std::size_t(stage_of(l.layer).channels) * stage_of(l.layer).channels;
@@ -73,20 +74,22 @@ std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& w, c
 }
 
 std::size_t estimate_transfer_memory(const Backend& backend, const VggWeights& w, const TransferOptions& o, int width,
-                                     int height, const std::vector<StyleImage>& styles) {
-    const std::size_t image = std::size_t(3) * width * height * kFloat;
-    const NetworkBytes net = network_bytes(backend, w, o, width, height);
+                                     int height, const std::vector<StyleImage>& styles, int batch) {
+    const std::size_t image = std::size_t(3) * width * height * kFloat * static_cast<std::size_t>(batch);
+    const NetworkBytes net = network_bytes(backend, w, o, width, height, batch);
     // Kept from the objective's construction to the end: weights, outputs, the backward pass's two gradient
-    // buffers, the targets, the image; and the content image's tensor until construction ends.
+    // buffers, the targets, the images; and the content images' tensor until construction ends.
+    const std::size_t temporal = o.temporal_weight > 0 ? image + std::size_t(width) * height * kFloat : 0;
     const std::size_t kept = net.weights + net.outputs + 2 * std::max(net.largest, image) +
-                             target_bytes(w, o, width, height) + image + image;
-    // While one style image's targets are computed: its tensor, and a network of its size if that differs.
+                             target_bytes(w, o, width, height, batch) + image + image + temporal;
+    // While one style image's targets are computed: its tensor, and a network of its size if that differs
+    // (always for a batch: the style runs alone).
     std::size_t style = 0, conv_scratch = net.conv_scratch;
     for (const StyleImage& st : styles.empty() ? std::vector<StyleImage>{StyleImage{}} : styles) {
         int sw = width, sh = height;
         if (!styles.empty()) style_image_size(o, width, height, st.image, &sw, &sh);
         std::size_t bytes = std::size_t(3) * sw * sh * kFloat;
-        if (sw != width || sh != height) {
+        if (sw != width || sh != height || batch > 1) {
             const NetworkBytes other = network_bytes(backend, w, o, sw, sh);
             bytes += other.outputs;
             conv_scratch = std::max(conv_scratch, other.conv_scratch);

@@ -13,9 +13,13 @@ constexpr const char* kNoCuda = "libnst was built without CUDA (NST_WITH_CUDA=OF
 
 }  // namespace
 
-bool cuda_device_usable(std::string* why) {
+bool cuda_device_usable(std::string* why, int) {
     if (why != nullptr) *why = kNoCuda;
     return false;
+}
+
+int cuda_device_count() noexcept {
+    return 0;
 }
 
 std::unique_ptr<Backend> make_cuda_backend(const BackendOptions&) {

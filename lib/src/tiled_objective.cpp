@@ -333,12 +333,24 @@ float* TiledObjective::evaluate(const float* x, bool gradient) {
         backend_.tv_loss(1, 3, height_, width_, x, options_.tv_weight, sums_.data() + kTvSum, image_grad_.data());
     backend_.sum(content_values_.data(), content_values_.size(), sums_.data() + kContentSum);
     backend_.sum(style_values_.data(), style_values_.size(), sums_.data() + kStyleSum);
-    backend_.sum(sums_.data() + kTvSum, 3, sums_.data() + kTotalSum);  // kTvSum, kContentSum, kStyleSum
+    backend_.sum(sums_.data() + kTvSum, 4, sums_.data() + kTotalSum);  // + kTemporalSum, always 0 here
     return image_grad_.data();
 }
 
-Losses TiledObjective::read_losses() {
+std::vector<Losses> TiledObjective::read_batch_losses() {
     return read_loss_sums(backend_, sums_.data());
+}
+
+std::vector<StyleTargets::Layer> TiledObjective::export_style_targets() {
+    std::vector<const LossTerm*> terms;
+    for (const Term& t : style_) terms.push_back(&t.loss);
+    return download_style_terms(backend_, terms);
+}
+
+void TiledObjective::import_style_targets(const std::vector<StyleTargets::Layer>& layers) {
+    std::vector<LossTerm*> terms;
+    for (Term& t : style_) terms.push_back(&t.loss);
+    upload_style_terms(backend_, layers, terms);
 }
 
 }  // namespace nst

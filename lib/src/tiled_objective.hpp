@@ -34,7 +34,9 @@ public:
     void set_content_targets(const float* content) override;
     void set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) override;
     float* evaluate(const float* x, bool gradient) override;
-    Losses read_losses() override;
+    std::vector<Losses> read_batch_losses() override;
+    std::vector<StyleTargets::Layer> export_style_targets() override;
+    void import_style_targets(const std::vector<StyleTargets::Layer>& layers) override;
 
     void set_observer(TileObserver observer) { observer_ = std::move(observer); }
     const TilePlan& plan() const noexcept { return plan_; }

@@ -166,6 +166,9 @@ TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& w, co
     validate_options(o);
     if (width < 1 || height < 1) throw Error("the content image is empty");
     const TransferPlan p = plan_transfer(backend, w, o, width, height, styles);
+    if (p.tiled && o.temporal_weight > 0)
+        throw Error("a " + size_text(width, height) + " frame needs tiles here, and the temporal loss (video) runs "
+                    "untiled: use a smaller size or allow more memory");
     // A budget given above what the backend has is planned for, but never allocated beyond that.
     const std::size_t available = backend.available_memory();
     if (p.estimate > available)
@@ -173,6 +176,29 @@ TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& w, co
                     (p.tiled ? "in " + std::to_string(p.tile) + " px tiles " : std::string()) + "needs about " +
                     bytes_text(p.estimate) + ", more than the " + bytes_text(available) + " available on the " +
                     to_string(backend.device()) + " backend; use a smaller size or --max-memory");
+    return p;
+}
+
+TransferPlan check_batch_fits(const Backend& backend, const VggWeights& w, const TransferOptions& o, int width,
+                              int height, int batch, const std::vector<StyleImage>& styles) {
+    if (batch == 1) return check_transfer_fits(backend, w, o, width, height, styles);
+    validate_options(o);
+    const std::string what = "a batch of " + std::to_string(batch) + " " + size_text(width, height) + " images";
+    if (batch < 1) throw Error("a batch needs at least one image");
+    if (o.optimizer != OptimizerKind::Adam)
+        throw Error(what + " needs Adam: L-BFGS's steps would couple the images (use a batch of 1 for L-BFGS)");
+    if (o.tile > 0) throw Error(what + " runs untiled: tiles need a batch of 1");
+    if (o.temporal_weight > 0) throw Error(what + ": the temporal loss (video) needs a batch of 1, one frame after another");
+    for (const Stage& s : vgg_stages(w, o.pool, height, width, deepest_loss_layer(o), batch))
+        if (s.size() > kMaxTensorElements)
+            throw Error(what + " needs a tensor of " + std::to_string(s.size()) + " elements at " + s.name +
+                        " (at most 2^31 - 1): use a smaller batch");
+    TransferPlan p;
+    p.budget = std::min(budget_of(backend, o), backend.available_memory());
+    p.estimate = estimate_transfer_memory(backend, w, o, width, height, styles, batch);
+    if (p.estimate > p.budget)
+        throw Error(what + " needs about " + bytes_text(p.estimate) + ", more than the " + bytes_text(p.budget) +
+                    " budget: use a smaller batch");
     return p;
 }
 

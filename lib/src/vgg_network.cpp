@@ -19,7 +19,7 @@ DeviceWeights upload_weights(Backend& backend, const VggWeights& weights, std::s
 }
 
 std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int height, int width,
-                              const std::string& last) {
+                              const std::string& last, int batch) {
     const int last_position = vgg19_layer_position(last);
     std::vector<Stage> stages;
     int channels = 3, h = height, w = width, conv = 0;
@@ -37,16 +37,17 @@ std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int heig
                 throw Error("weights " + c.name + " take " + std::to_string(c.in_channels) + " channels, but " +
                             std::to_string(channels) + " arrive");
             s.name = "relu" + layer.name.substr(4);
-            s.conv_shape = ConvShape{1, c.in_channels, c.out_channels, h, w};
+            s.conv_shape = ConvShape{batch, c.in_channels, c.out_channels, h, w};
             s.conv_index = conv++;
             channels = c.out_channels;
         } else {
             s.name = layer.name;
             s.conv = false;
-            s.pool_shape = PoolShape{1, channels, h, w, pool};
+            s.pool_shape = PoolShape{batch, channels, h, w, pool};
             h = s.pool_shape.out_height();
             w = s.pool_shape.out_width();
         }
+        s.batch = batch;
         s.channels = channels;
         s.height = h;
         s.width = w;

@@ -26,13 +26,16 @@ struct Stage {
     ConvShape conv_shape;
     PoolShape pool_shape;
     int conv_index = -1;                      // into VggWeights::convs / DeviceWeights
-    int channels = 0, height = 0, width = 0;  // output
-    std::size_t size() const noexcept { return std::size_t(channels) * height * width; }
+    int batch = 1;                            // images through the network at once
+    int channels = 0, height = 0, width = 0;  // output, per image
+    std::size_t per_image() const noexcept { return std::size_t(channels) * height * width; }
+    std::size_t size() const noexcept { return std::size_t(batch) * per_image(); }
 };
 
 // The stages of VGG-19 from conv1_1 through `last` (a canonical name: reluB_K or poolB) for an input of
-// height x width. Throws nst::Error if the weights do not reach that far.
-std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int height, int width, const std::string& last);
+// height x width, `batch` images at once. Throws nst::Error if the weights do not reach that far.
+std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int height, int width, const std::string& last,
+                              int batch = 1);
 
 class VggNetwork {
 public:
@@ -43,7 +46,7 @@ public:
     VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
                const std::vector<Buffer>& storage);
 
-    // image: 1 x 3 x H x W on the backend.
+    // image: batch x 3 x H x W on the backend.
     void forward(const float* image);
 
     const std::vector<Stage>& stages() const noexcept { return stages_; }

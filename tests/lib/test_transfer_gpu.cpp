@@ -137,3 +137,57 @@ TEST_CASE("gpu: a TF32 transfer stays within 1e-2 of the CPU's strict FP32 losse
     const std::vector<StyleImage> style = {{test::style_picture(40, 40), 1.0f}};
     check_agreement("tf32", run(*cpu, w, o, style), run(*gpu, w, o, style), 1e-2, 1.0, 16);
 }
+
+namespace {
+
+// A batch's runs image by image: style targets made once on the backend, then the batch optimised together.
+std::vector<Run> run_batch(Backend& backend, const VggWeights& w, const TransferOptions& o,
+                           const std::vector<StyleImage>& styles, const std::vector<Image>& contents) {
+    const StyleTargets targets = compute_style_targets(backend, w, o, contents[0].width, contents[0].height, styles);
+    StyleTransfer t(backend, w, contents, targets, o);
+    std::vector<Run> runs(contents.size());
+    t.run([&](StyleTransfer::Iteration& it) {
+        for (std::size_t k = 0; k < contents.size(); ++k) runs[k].losses.push_back(it.batch_losses()[k]);
+        return true;
+    });
+    for (std::size_t k = 0; k < contents.size(); ++k) runs[k].image = t.image(static_cast<int>(k));
+    return runs;
+}
+
+}  // namespace
+
+TEST_CASE("gpu: a batch of 3 with style targets made once matches the CPU image by image for 10 iterations",
+          "[gpu][transfer][batch]") {
+    const VggWeights w = random_vgg19(1, "relu5_1", 8);
+    const std::vector<StyleImage> style = {{test::style_picture(40, 40), 1.0f}};
+    const std::vector<Image> contents = {test::content_picture(64, 48), test::style_picture(64, 48),
+                                         resize_image(test::content_picture(31, 45), 64, 48)};
+    TransferOptions o;
+    o.iterations = 10;
+    o.init = InitKind::Noise;
+    o.tv_weight = 1e-3f;
+    auto cpu = make_cpu_backend();
+    auto gpu = make_cuda_backend();
+    const std::vector<Run> c = run_batch(*cpu, w, o, style, contents), g = run_batch(*gpu, w, o, style, contents);
+    for (std::size_t k = 0; k < contents.size(); ++k)
+        check_agreement(("batch image " + std::to_string(k)).c_str(), c[k], g[k], 1e-4, 0.1, 2);
+}
+
+TEST_CASE("gpu: a video frame's temporal loss matches the CPU for 10 iterations", "[gpu][transfer][video]") {
+    const VggWeights w = random_vgg19(1, "relu5_1", 8);
+    TransferOptions o;
+    o.iterations = 10;
+    o.temporal_weight = 50.0f;
+    o.temporal_target = test::style_picture(64, 48);
+    o.temporal_mask.assign(64 * 48, 1.0f);
+    for (std::size_t p = 0; p < o.temporal_mask.size(); p += 5) o.temporal_mask[p] = 0.0f;
+    auto cpu = make_cpu_backend();
+    auto gpu = make_cuda_backend();
+    const std::vector<StyleImage> style = {{test::style_picture(40, 40), 1.0f}};
+    const Run c = run(*cpu, w, o, style), g = run(*gpu, w, o, style);
+    for (std::size_t i = 0; i < c.losses.size(); ++i) {
+        INFO("iteration " << i << ": temporal cpu " << c.losses[i].temporal << " gpu " << g.losses[i].temporal);
+        CHECK(std::abs(double(g.losses[i].temporal) - c.losses[i].temporal) <= 1e-4 * std::abs(double(c.losses[i].total)));
+    }
+    check_agreement("video frame", c, g, 1e-4, 0.1, 2);
+}

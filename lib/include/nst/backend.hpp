@@ -77,6 +77,7 @@ struct BackendOptions {
     // every candidate on the GPU (cudnnFind) and takes the fastest, which can differ from run to run.
     bool autotune = false;
     ConvFusion fusion = ConvFusion::Auto;
+    int cuda_device = 0;  // CUDA: the device's index (nst batch under MPI: the local rank mod the device count)
 };
 
 // A 2-D convolution of a batch x in_channels x height x width input with out_channels filters of kernel x
@@ -304,6 +305,11 @@ public:
     //   *loss = weight * Σ [(x[h][w+1]−x[h][w])² + (x[h+1][w]−x[h][w])²],   dx += its gradient
     virtual void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                          float* dx) = 0;
+    // Ruder et al.'s short-term temporal loss (video) of x (C x P, P pixels) against w, the previous frame's
+    // result warped to this frame, on the pixels the mask c (P weights, shared by the channels) keeps:
+    //   *loss = weight * Σ c (x−w)² / (C P),   dx += weight * 2 c (x−w) / (C P)
+    virtual void temporal_loss(int channels, std::int64_t pixels, const float* x, const float* w, const float* c,
+                               float weight, float* loss, float* dx) = 0;
 
     // ---- tiles (the tiled transfer) ----
     // y (channels x window.height x window.width, packed) = the window of x (channels x height x width).

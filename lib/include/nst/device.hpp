@@ -13,10 +13,13 @@ const char* to_string(Device device) noexcept;
 // "auto" | "cuda" | "cpu"; anything else throws nst::Error naming the value.
 DeviceRequest parse_device_request(const std::string& text);
 
-// True when a CUDA device can run libnst's kernels: a driver, at least one device, a context on device 0,
-// and a loaded cuDNN whose version serves the one libnst was built against. Otherwise false, with the
-// reason in *why (when given).
-bool cuda_device_usable(std::string* why = nullptr);
+// True when a CUDA device can run libnst's kernels: a driver, device `index` (0-based), a context on it, and a
+// loaded cuDNN whose version serves the one libnst was built against. Otherwise false, with the reason in
+// *why (when given).
+bool cuda_device_usable(std::string* why = nullptr, int index = 0);
+
+// The CUDA devices the driver shows (0 without a driver, or in a build without CUDA).
+int cuda_device_count() noexcept;
 
 struct DeviceChoice {
     Device device = Device::Cpu;

@@ -70,11 +70,21 @@ struct TransferOptions {
     // Bytes everything the transfer allocates on its backend must stay under; 0: what the backend has
     // available, less a tenth.
     std::size_t max_memory = 0;
+
+    // Video (Ruder et al.'s short-term temporal loss): temporal_weight > 0 adds
+    //   temporal_weight · Σ c (x − w)² / (3 H W)
+    // with w the temporal_target (the previous frame's result warped to this frame by optical flow, at the
+    // output size) and c the temporal_mask (H x W, row-major, weights 0 to 1: 0 where the previous frame does
+    // not see the pixel or the flow is unreliable; nst/video.hpp makes both). One image, untiled.
+    float temporal_weight = 0.0f;
+    Image temporal_target;
+    std::vector<float> temporal_mask;
 };
 
 // Throws OptionError naming the first option that is out of range: iterations >= 0; loss and layer weights
 // finite and >= 0; learning rates finite and > 0; Adam's betas in [0, 1) and epsilon > 0; L-BFGS history 1
-// to 1000; style scale 0 to 16; noise ratio 0 to 1; tile 0 to kMaxImageSide; every layer a VGG-19 layer; at least one loss layer.
+// to 1000; style scale 0 to 16; noise ratio 0 to 1; tile 0 to kMaxImageSide; every layer a VGG-19 layer; at least one loss layer;
+// a temporal weight >= 0, and with one, a temporal target and a mask of its size with values 0 to 1.
 void validate_options(const TransferOptions& options);
 
 // The notebook's constants, exactly (tests/lib/test_transfer.cpp pins each one).

@@ -38,15 +38,18 @@ struct Losses {
     float content = 0.0f;  // content_weight · Σ layer weight · Σ(F−P)²/(4NM)
     float style = 0.0f;    // style_weight · Σ layer weight · Σ(G−A)²/(4N²M²)
     float tv = 0.0f;       // tv_weight · Σ squared neighbour differences
+    float temporal = 0.0f;  // temporal_weight · Σ c (x − w)² / (3HW) (video; 0 without)
 };
 
 // Memory an untiled transfer of this size would allocate on this backend at its peak, in bytes: the network's
 // activations and weights, the gradients, the targets, the optimiser's state, the style images' networks
 // while their targets are computed, and the backend's convolution scratch (CPU: the im2col buffer, so the
 // estimate is within a few percent of the measured peak; CUDA: an upper bound of cuDNN's search scratch).
-// What StyleTransfer checks before it allocates anything. `styles` (when given) sizes the style networks.
+// What StyleTransfer checks before it allocates anything. `styles` (when given) sizes the style networks;
+// `batch` images optimised together multiply everything per image (activations, targets, optimiser state).
 std::size_t estimate_transfer_memory(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
-                                     int width, int height, const std::vector<StyleImage>& styles = {});
+                                     int width, int height, const std::vector<StyleImage>& styles = {},
+                                     int batch = 1);
 
 // The largest number of elements libnst allows in one tensor: cuDNN's descriptors and cuBLAS take int sizes.
 constexpr std::size_t kMaxTensorElements = 2147483647;  // 2³¹ − 1
@@ -90,6 +93,30 @@ std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& weig
 TransferPlan check_transfer_fits(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
                                  int width, int height, const std::vector<StyleImage>& styles = {});
 
+// check_transfer_fits for `batch` images of width x height optimised together: one image is
+// check_transfer_fits; more need Adam (L-BFGS's steps would couple the images), no --tile, tensors under
+// kMaxTensorElements and the estimate within the budget (the error says to lower the batch).
+TransferPlan check_batch_fits(const Backend& backend, const VggWeights& weights, const TransferOptions& options,
+                              int width, int height, int batch, const std::vector<StyleImage>& styles = {});
+
+// The style's part of a transfer, computed once and reused by every transfer of one output size with the
+// same options (nst batch computes it once per size): each style layer's blended Gram target A (C x C,
+// row-major, rescaled to width x height's pixel count) and its weight (after normalize_style_layers).
+struct StyleTargets {
+    struct Layer {
+        std::string layer;  // canonical name
+        float weight = 0.0f;
+        std::vector<float> gram;
+    };
+    int width = 0, height = 0;
+    std::vector<Layer> layers;
+};
+
+// The targets StyleTransfer would compute for a width x height output with these style images (in tiles when
+// the plan tiles, as the transfer would).
+StyleTargets compute_style_targets(Backend& backend, const VggWeights& weights, const TransferOptions& options,
+                                   int width, int height, const std::vector<StyleImage>& styles);
+
 // nst::Error unless every tensor of an untiled width x height transfer (and of its style images' networks)
 // stays within kMaxTensorElements; the message names the largest tensor and the largest size that fits.
 void check_tensor_sizes(const VggWeights& weights, const TransferOptions& options, int width, int height,
@@ -104,6 +131,13 @@ public:
                   const std::vector<StyleImage>& styles, const TransferOptions& options);
     StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content, const Image& style,
                   const TransferOptions& options);
+    // A batch: `contents` (one or more images of one size, the targets' size) optimised together against
+    // style targets computed once (compute_style_targets). Every image has its own content targets, losses and
+    // Adam state, and ends as it would alone (up to float summation order); the network runs on all of them
+    // at once. More than one image needs Adam and an untiled plan (check_batch_fits). options.init Style
+    // needs the style images: use InitKind::Image with the style image instead.
+    StyleTransfer(Backend& backend, const VggWeights& weights, const std::vector<Image>& contents,
+                  const StyleTargets& style, const TransferOptions& options);
     ~StyleTransfer();
     StyleTransfer(const StyleTransfer&) = delete;
     StyleTransfer& operator=(const StyleTransfer&) = delete;
@@ -114,9 +148,12 @@ public:
     public:
         int index() const noexcept { return index_; }  // optimiser steps taken: the image after `index` steps
         int total() const noexcept { return total_; }  // the iterations requested
-        // Losses of the image after index() steps. nst::Error if any of them is NaN or infinite.
+        // Losses of the image after index() steps (of a batch: their sums over the images). nst::Error if any
+        // of them is NaN or infinite.
         const Losses& losses();
-        Image image() const;
+        // A batch's losses image by image.
+        const std::vector<Losses>& batch_losses();
+        Image image(int index = 0) const;
 
     private:
         friend class StyleTransfer;
@@ -126,6 +163,7 @@ public:
         int total_;
         bool have_losses_ = false;
         Losses losses_;
+        std::vector<Losses> batch_losses_;
     };
     // Called for i = 0 (the initial image) ... iterations (the final one); returns false to stop early.
     using Callback = std::function<bool(Iteration&)>;
@@ -143,13 +181,14 @@ public:
     // who drive the loop themselves, and for nst-bench. Returns the steps taken so far.
     int step();
 
-    // The current image (after the steps taken so far).
-    Image image() const;
+    // The current image (after the steps taken so far); of a batch, image `index`.
+    Image image(int index = 0) const;
+    int batch() const noexcept;  // images optimised together (1 unless a batch was given)
     int width() const noexcept;
     int height() const noexcept;
     Backend& backend() noexcept;
 
-    // Makes x (1 x 3 x H x W, mean-subtracted, host memory) the current image and returns its losses and
+    // Makes x (batch x 3 x H x W, mean-subtracted, host memory) the current image and returns its losses and
     // (unless null) its gradient: for gradient checks and for users who drive their own optimiser.
     Losses loss_and_gradient(const std::vector<float>& x, std::vector<float>* gradient);
 

@@ -3,7 +3,7 @@
 //
 // cpu_backend.cpp holds construction, memory and timing; each op's members are in <op>.cpp beside it, the
 // same stems as kernels/<op>.cu: conv, relu, pool, gram (Gram matrices and the style loss), content_loss,
-// tv_loss, crop, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image; and for training:
+// tv_loss, temporal_loss, crop, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image; and for training:
 // batch_norm, add, max_pool, global_avg_pool, dense, softmax_cross_entropy, sgd.
 #pragma once
 
@@ -79,7 +79,7 @@ public:
                                float* loss, float* correct, float* dlogits) override;
     void sgd_step(float* x, const float* g, float* velocity, std::size_t count, float lr, float momentum) override;
 
-    // gram.cpp, content_loss.cpp, tv_loss.cpp
+    // gram.cpp, content_loss.cpp, tv_loss.cpp, temporal_loss.cpp
     void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
     void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch, float weight,
                     float* loss, float* dF, bool accumulate) override;
@@ -87,6 +87,8 @@ public:
                       float* dF, bool accumulate) override;
     void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                  float* dx) override;
+    void temporal_loss(int channels, std::int64_t pixels, const float* x, const float* w, const float* c, float weight,
+                       float* loss, float* dx) override;
 
     // crop.cpp
     void crop_forward(int channels, int height, int width, const CropWindow& window, const float* x,

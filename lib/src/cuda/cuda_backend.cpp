@@ -22,10 +22,11 @@ void release_device(float* data, std::size_t size, void* context) noexcept {
 
 CudaBackend::CudaBackend(const BackendOptions& options) : Backend(options), memory_(std::make_shared<MemoryCounter>()) {
     std::string why;
-    if (!cuda_device_usable(&why)) throw Error("CUDA backend: no usable CUDA device (" + why + ")");
-    CHECK_CUDA(cudaSetDevice(0));
+    if (!cuda_device_usable(&why, options.cuda_device))
+        throw Error("CUDA backend: no usable CUDA device (" + why + ")");
+    CHECK_CUDA(cudaSetDevice(options.cuda_device));
     cudaDeviceProp prop{};
-    CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
+    CHECK_CUDA(cudaGetDeviceProperties(&prop, options.cuda_device));
     device_name_ = prop.name;
     stream_ = make_stream();
     dnn_ = make_cudnn_handle();

@@ -4,7 +4,7 @@
 //
 // This folder holds what is not an op: construction, memory, the stream, timing and the plans' types
 // (cuda_backend.cpp). Each op's members live with its kernels in kernels/<op>.cu: conv, relu, pool, gram
-// (Gram matrices and the style loss), content_loss, tv_loss, reduce, vector (fill, axpy, scale, L-BFGS's
+// (Gram matrices and the style loss), content_loss, tv_loss, temporal_loss, reduce, vector (fill, axpy, scale, L-BFGS's
 // device scalars), adam, image; and for training: batch_norm, add, max_pool, global_avg_pool, dense,
 // softmax_cross_entropy, sgd.
 #pragma once
@@ -130,7 +130,7 @@ public:
                                float* loss, float* correct, float* dlogits) override;
     void sgd_step(float* x, const float* g, float* velocity, std::size_t count, float lr, float momentum) override;
 
-    // kernels/gram.cu, kernels/content_loss.cu, kernels/tv_loss.cu
+    // kernels/gram.cu, kernels/content_loss.cu, kernels/tv_loss.cu, kernels/temporal_loss.cu
     void gram(const float* F, int channels, std::int64_t pixels, float* G) override;
     void style_loss(const float* F, int channels, std::int64_t pixels, const float* A, float* scratch, float weight,
                     float* loss, float* dF, bool accumulate) override;
@@ -138,6 +138,8 @@ public:
                       float* dF, bool accumulate) override;
     void tv_loss(int batch, int channels, int height, int width, const float* x, float weight, float* loss,
                  float* dx) override;
+    void temporal_loss(int channels, std::int64_t pixels, const float* x, const float* w, const float* c, float weight,
+                       float* loss, float* dx) override;
 
     // kernels/crop.cu
     void crop_forward(int channels, int height, int width, const CropWindow& window, const float* x,

@@ -10,7 +10,16 @@
 
 namespace nst {
 
-bool cuda_device_usable(std::string* why) {
+int cuda_device_count() noexcept {
+    int count = 0;
+    if (cudaGetDeviceCount(&count) != cudaSuccess) {
+        cudaGetLastError();
+        return 0;
+    }
+    return count;
+}
+
+bool cuda_device_usable(std::string* why, int index) {
     auto fail = [why](std::string reason) {
         if (why != nullptr) *why = std::move(reason);
         return false;
@@ -22,11 +31,13 @@ bool cuda_device_usable(std::string* why) {
         return fail(std::string("cudaGetDeviceCount: ") + cudaGetErrorString(status));
     }
     if (count == 0) return fail("no CUDA device");
-    status = cudaSetDevice(0);
+    if (index < 0 || index >= count)
+        return fail("no CUDA device " + std::to_string(index) + " (" + std::to_string(count) + " devices)");
+    status = cudaSetDevice(index);
     if (status == cudaSuccess) status = cudaFree(nullptr);  // creates the context
     if (status != cudaSuccess) {
         cudaGetLastError();
-        return fail(std::string("cannot create a context on device 0: ") + cudaGetErrorString(status));
+        return fail("cannot create a context on device " + std::to_string(index) + ": " + cudaGetErrorString(status));
     }
     // A cuDNN runtime 9.y serves code built against 9.z when z <= y.
     const int loaded = static_cast<int>(cudnnGetVersion());
