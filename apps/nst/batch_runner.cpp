@@ -157,6 +157,7 @@ void BatchRunner::make_targets(Backend& backend, const VggWeights& net, const st
 }
 
 void BatchRunner::show_totals() {
+    world_.send_progress();  // ranks other than 0: what finished since the last time, if the way is free
     if (world_.rank() != 0) return;
     const std::array<long, 2> p = world_.progress();
     if (p[0] + p[1] == shown_done_) return;

@@ -145,11 +145,10 @@ void check_outputs_spare(const std::vector<BatchItem>& all, const BatchFlags& f,
 }
 
 int finish(World& world, const BatchRunner& runner, long total, bool stopped) {
+    world.finish_progress();  // first: no progress message is left in flight when the collectives start
     const long written = world.sum(runner.counts().written), skipped = world.sum(runner.counts().skipped);
     const long failed = world.sum(runner.counts().failed);
-    world.finish_progress();
     if (world.rank() == 0) {
-        world.progress(true);
         std::fprintf(stderr, "nst batch: %ld inputs: %ld written, %ld already done, %ld failed%s\n", total, written,
                      skipped, failed,
                      stopped ? ", the rest not started (stopped: rerun the same command to go on)" : "");

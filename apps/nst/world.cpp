@@ -56,6 +56,7 @@ World::World() {
 
 World::~World() {
 #ifdef NST_HAVE_MPI
+    delete static_cast<MPI_Request*>(request_);  // null unless a message was sent and never finished
     if (mpi_) MPI_Finalize();
 #endif
 }
@@ -118,32 +119,58 @@ long World::sum(long value) {
 }
 
 void World::post_progress(long done, long failed) {
-    if (rank_ == 0) {
-        totals_[0] += done;
-        totals_[1] += failed;
-        return;
-    }
+    totals_[0] += done;
+    totals_[1] += failed;
+}
+
+void World::send_progress() {
 #ifdef NST_HAVE_MPI
-    long counts[2] = {done, failed};  // small: sent eagerly, so this returns without rank 0
-    check_mpi(MPI_Send(counts, 2, MPI_LONG, 0, kProgressTag, MPI_COMM_WORLD), "MPI_Send");
+    if (!mpi_ || rank_ == 0 || (totals_[0] == 0 && totals_[1] == 0)) return;
+    auto* request = static_cast<MPI_Request*>(request_);
+    if (request != nullptr) {
+        int done = 0;
+        check_mpi(MPI_Test(request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+        if (!done) return;  // the last message is still on its way: send these with the next one
+    } else {
+        request = new MPI_Request;
+        request_ = request;
+    }
+    in_flight_ = totals_;
+    totals_ = {0, 0};
+    check_mpi(MPI_Isend(in_flight_.data(), 2, MPI_LONG, 0, kProgressTag, MPI_COMM_WORLD, request), "MPI_Isend");
 #endif
 }
 
 void World::finish_progress() {
 #ifdef NST_HAVE_MPI
-    if (!mpi_ || rank_ == 0) return;
-    long none[2] = {0, 0};
-    check_mpi(MPI_Send(none, 2, MPI_LONG, 0, kFinishedTag, MPI_COMM_WORLD), "MPI_Send");
+    if (!mpi_) return;
+    if (rank_ == 0) {
+        receive_progress(true);
+        return;
+    }
+    if (auto* request = static_cast<MPI_Request*>(request_)) {
+        check_mpi(MPI_Wait(request, MPI_STATUS_IGNORE), "MPI_Wait");
+        delete request;
+        request_ = nullptr;
+    }
+    check_mpi(MPI_Send(totals_.data(), 2, MPI_LONG, 0, kFinishedTag, MPI_COMM_WORLD), "MPI_Send");
+    totals_ = {0, 0};
 #endif
 }
 
-std::array<long, 2> World::progress(bool drain) {
+std::array<long, 2> World::progress() {
+    receive_progress(false);
+    return totals_;
+}
+
+// Rank 0: adds the messages that have arrived (wait: until every other rank's "finished" has). A rank's
+// messages arrive in the order sent, so its "finished" comes after all its progress.
+void World::receive_progress(bool wait) {
 #ifdef NST_HAVE_MPI
-    // Messages from one rank arrive in order, so a rank's "finished" comes after all its progress.
     while (mpi_ && rank_ == 0 && finished_ < size_ - 1) {
         int arrived = 0;
         MPI_Status status;
-        if (drain) {
+        if (wait) {
             check_mpi(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status), "MPI_Probe");
         } else {
             check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
@@ -157,9 +184,8 @@ std::array<long, 2> World::progress(bool drain) {
         if (status.MPI_TAG == kFinishedTag) ++finished_;
     }
 #else
-    (void)drain;
+    (void)wait;
 #endif
-    return totals_;
 }
 
 void World::abort(int code) {

@@ -32,12 +32,17 @@ public:
     // The sum over ranks, on every rank.
     long sum(long value);
 
-    // Ranks other than 0: sends (done, failed) counts of inputs just finished to rank 0, not waiting for it;
-    // finish_progress() says there is no more. Rank 0: adds them to its own counts.
+    // Counts (done, failed) of inputs just finished. Rank 0 adds them to its totals; the other ranks keep them
+    // until send_progress(), which sends what is kept to rank 0 unless its previous message is still on the
+    // way (then they wait for the next call): at most one message per rank is ever in flight, so a rank never
+    // blocks on rank 0, whatever rank 0 is doing.
     void post_progress(long done, long failed);
+    void send_progress();
+    // Every rank calls it once at the end: ranks other than 0 send what they kept with a "finished" mark; rank 0
+    // receives until every rank has finished. Before any collective that follows the work.
     void finish_progress();
-    // Rank 0: the totals of every rank's posts received so far (drain: until every rank has finished).
-    std::array<long, 2> progress(bool drain = false);
+    // Rank 0: the totals of every rank's posts received so far (without waiting).
+    std::array<long, 2> progress();
 
     // Ends every rank's process with `code` (one rank's fatal error would otherwise leave the others waiting).
     [[noreturn]] void abort(int code);
@@ -45,8 +50,11 @@ public:
 private:
     int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
     bool mpi_ = false;
-    [[maybe_unused]] int finished_ = 0;  // ranks whose progress has all arrived (MPI only)
-    std::array<long, 2> totals_{0, 0};
+    void receive_progress(bool wait);
+    [[maybe_unused]] int finished_ = 0;                     // ranks whose progress has all arrived (MPI only)
+    std::array<long, 2> totals_{0, 0};                      // rank 0: everyone's; other ranks: kept, not yet sent
+    [[maybe_unused]] std::array<long, 2> in_flight_{0, 0};  // the message in flight's counts (MPI only)
+    [[maybe_unused]] void* request_ = nullptr;              // the message in flight (an MPI_Request), if any
 };
 
 }  // namespace nst::app
