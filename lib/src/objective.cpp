@@ -108,16 +108,21 @@ void Objective::set_content_targets(const float* content) {
     }
 }
 
-void Objective::set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) {
-    const std::vector<double> shares = style_shares(styles);
+// Each style term's C x C target and the Gram scratch the largest needs.
+void Objective::allocate_style_targets() {
     std::size_t largest_gram = 1;
     for (LossTerm& t : style_terms_) {
         const Stage& s = network_->stage(t.stage);
         t.target = backend_.allocate(std::size_t(s.channels) * s.channels);
-        backend_.fill(t.target.data(), t.target.size(), 0.0f);
         largest_gram = std::max(largest_gram, t.target.size());
     }
     gram_scratch_ = backend_.allocate(largest_gram);
+}
+
+void Objective::set_style_targets(const VggWeights& weights, const std::vector<StyleImage>& styles) {
+    const std::vector<double> shares = style_shares(styles);
+    allocate_style_targets();
+    for (LossTerm& t : style_terms_) backend_.fill(t.target.data(), t.target.size(), 0.0f);
     for (std::size_t i = 0; i < styles.size(); ++i)
         if (shares[i] > 0) add_style_image(weights, styles[i], shares[i]);
     if (options_.normalize_style_layers) normalize_style_layers();
@@ -293,15 +298,9 @@ std::vector<StyleTargets::Layer> Objective::export_style_targets() {
 }
 
 void Objective::import_style_targets(const std::vector<StyleTargets::Layer>& layers) {
-    std::size_t largest_gram = 1;
+    allocate_style_targets();
     std::vector<LossTerm*> terms;
-    for (LossTerm& t : style_terms_) {
-        const Stage& s = network_->stage(t.stage);
-        t.target = backend_.allocate(std::size_t(s.channels) * s.channels);
-        largest_gram = std::max(largest_gram, t.target.size());
-        terms.push_back(&t);
-    }
-    gram_scratch_ = backend_.allocate(largest_gram);
+    for (LossTerm& t : style_terms_) terms.push_back(&t);
     upload_style_terms(backend_, layers, terms);
 }
 

@@ -104,6 +104,7 @@ private:
     void add_terms_at(int stage, float* gradient, bool started);
     void sum_losses(const float* x, float* gradient);
     void set_temporal_target();
+    void allocate_style_targets();
     void add_style_image(const VggWeights& weights, const StyleImage& style, double share);
     void normalize_style_layers();
 

@@ -106,6 +106,10 @@ struct StyleTransfer::Impl {
                 break;
             case InitKind::Style:
             case InitKind::Image: {
+                if (index > 0) {  // the same picture for every image: the first one's, copied
+                    backend.copy(x.data(), x.data() + at, n);
+                    break;
+                }
                 if (options.init == InitKind::Style && styles.empty())
                     throw Error("init 'style' needs the style images; with precomputed style targets, start from "
                                 "the style image as init 'image'");
