@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -33,7 +34,16 @@ std::vector<std::string> folder_inputs(const fs::path& dir) {
     return found;
 }
 
+// A list is read line by line into memory: its size is bounded first (a path a line, 64 MiB is millions).
+constexpr std::uintmax_t kMaxListBytes = std::uintmax_t(64) << 20;
+
 std::vector<std::string> list_file_inputs(const fs::path& list) {
+    std::error_code ec;
+    const std::uintmax_t bytes = fs::file_size(list, ec);
+    if (ec) throw Error("--inputs '" + list.string() + "': cannot read the list: " + ec.message());
+    if (bytes > kMaxListBytes)
+        throw Error("--inputs '" + list.string() + "': a list of " + std::to_string(bytes >> 20) +
+                    " MiB; lists of paths are at most 64 MiB");
     std::ifstream in(list);
     if (!in) throw Error("--inputs '" + list.string() + "': cannot open the list");
     std::vector<std::string> found;

@@ -15,7 +15,8 @@ struct BatchItem {
 
 // The inputs, in order, with their outputs:
 //   DIR            its image files (.png .jpg .jpeg .bmp .tga, any case), sorted by name;
-//   LIST.txt       one path per line (relative paths: from the list's folder; blank lines and # comments skipped);
+//   LIST.txt       one path per line (relative paths: from the list's folder; blank lines and # comments
+//                  skipped; at most 64 MiB);
 //   'f/%05d.png'   numbered frames from 0 (or from 1 when there is no frame 0) up to the first missing number.
 // nst::Error, before any work, when the source is missing or empty, a pattern is malformed, two inputs would
 // write one output, or an output would replace an input.
