@@ -1,7 +1,7 @@
 // The CUDA backend's batch normalisation: libnst's kernels (batch_norm.cuh).
 #include "batch_norm.cuh"
 #include "cuda/cuda_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cuda {
 

@@ -14,7 +14,7 @@
 #include "image.cuh"
 #include "vector.cuh"
 #include "nst/error.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cuda {
 

@@ -1,7 +1,7 @@
 // The CUDA backend's crop and its adjoint (crop.cuh): tiles of a whole image or feature map.
 #include "crop.cuh"
 #include "cuda/cuda_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cuda {
 

@@ -1,7 +1,7 @@
 // The CUDA backend's dense layer (dense.cuh: cuBLAS SGEMM and the bias kernels).
 #include "cuda/cuda_backend.hpp"
 #include "dense.cuh"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cuda {
 

@@ -1,7 +1,7 @@
 // The CUDA backend's global average pooling (global_avg_pool.cuh).
 #include "cuda/cuda_backend.hpp"
 #include "global_avg_pool.cuh"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cuda {
 

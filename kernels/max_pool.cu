@@ -1,7 +1,7 @@
 // The CUDA backend's max pooling: cuDNN's deterministic max pooling (padding excluded from the maximum, as
 // the CPU backend does), descriptors cached per shape.
 #include "cuda/cuda_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cuda {
 

@@ -1,6 +1,6 @@
 // The CUDA backend's softmax cross-entropy (softmax_cross_entropy.cuh).
 #include "cuda/cuda_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 #include "softmax_cross_entropy.cuh"
 
 namespace nst::cuda {

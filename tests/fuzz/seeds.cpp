@@ -93,7 +93,7 @@ void write_weight_seeds(const std::string& dir) {
     write_vgg19_mat(dir + "/new-v5.mat", w, o);
     o.container = MatContainer::V5Uncompressed;
     write_vgg19_mat(dir + "/new-v5-uncompressed.mat", w, o);
-    o.container = MatContainer::V73;  // HDF5: read in a child process first (lib/src/isolated_read.hpp)
+    o.container = MatContainer::V73;  // HDF5: read in a child process first (lib/src/io/isolated_read.hpp)
     write_vgg19_mat(dir + "/new-v73.mat", w, o);
     o.container = MatContainer::V5Compressed;
     o.layout = MatLayout::Old;

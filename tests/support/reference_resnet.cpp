@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "reference_training.hpp"
-#include "resnet_parameters.hpp"
+#include "train/resnet_parameters.hpp"
 
 namespace nst::test {
 

@@ -1,7 +1,7 @@
 // CPU batch normalisation: one thread per channel, each channel's sums in double in a fixed order (batch,
 // then pixels), the element formulas of shared/batch_norm.hpp (the ones the CUDA kernels run).
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 #include "shared/batch_norm.hpp"
 
 namespace nst::cpu {

@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cpu {
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "../memory_counter.hpp"
+#include "core/memory_counter.hpp"
 #include "nst/backend.hpp"
 
 namespace nst::cpu {

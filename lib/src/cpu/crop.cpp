@@ -1,6 +1,6 @@
 // CPU crop and its adjoint: shared/crop.hpp's index map, the CUDA kernel's.
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 #include "shared/crop.hpp"
 
 namespace nst::cpu {

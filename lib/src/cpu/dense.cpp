@@ -3,7 +3,7 @@
 #include <cblas.h>
 
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cpu {
 

@@ -1,6 +1,6 @@
 // CPU global average pooling: each (image, channel) mean summed in double in order, as the CUDA kernel does.
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cpu {
 

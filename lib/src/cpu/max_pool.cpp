@@ -1,7 +1,7 @@
 // CPU max pooling (any window, stride and padding; padding excluded from the maximum): one thread per
 // plane. The backward sends each window's gradient to its first maximum in row-major order.
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 
 namespace nst::cpu {
 

@@ -1,7 +1,7 @@
 // CPU softmax cross-entropy: shared/training.hpp's row formula per row, then the rows' losses and hits
 // summed in order in double (the CUDA kernels do the same).
 #include "cpu_backend.hpp"
-#include "shape_checks.hpp"
+#include "core/shape_checks.hpp"
 #include "shared/training.hpp"
 
 namespace nst::cpu {

@@ -13,7 +13,7 @@
 #include <memory>
 #include <tuple>
 
-#include "../memory_counter.hpp"
+#include "core/memory_counter.hpp"
 #include "cuda_owners.hpp"
 #include "nst/backend.hpp"
 

@@ -4,7 +4,7 @@
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
-#include "../cuda_environment.hpp"
+#include "core/cuda_environment.hpp"
 #include "nst/device.hpp"
 #include "nst/environment.hpp"
 
