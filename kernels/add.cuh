@@ -1,10 +1,10 @@
-// The residual add on the GPU: y = a + b, ReLU optional (shared/training.hpp's formula).
+// The residual add on the GPU: y = a + b, ReLU optional (shared/add.hpp's formula).
 #pragma once
 
 #include <cstddef>
 
 #include "launch.cuh"
-#include "shared/training.hpp"
+#include "shared/add.hpp"
 
 namespace nst::kernels {
 

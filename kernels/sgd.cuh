@@ -1,10 +1,10 @@
-// Keras's SGD step on the GPU over a whole parameter arena (shared/training.hpp's update).
+// Keras's SGD step on the GPU over a whole parameter arena (shared/sgd.hpp's update).
 #pragma once
 
 #include <cstddef>
 
 #include "launch.cuh"
-#include "shared/training.hpp"
+#include "shared/sgd.hpp"
 
 namespace nst::kernels {
 

@@ -1,4 +1,4 @@
-// Softmax cross-entropy on the GPU: one thread per row runs shared/training.hpp's row formula (the CPU's),
+// Softmax cross-entropy on the GPU: one thread per row runs shared/softmax_cross_entropy.hpp's row formula (the CPU's),
 // then one thread sums the rows' losses and hits in order in double, as the CPU does. Two launches; the
 // results stay in device memory.
 #pragma once
@@ -6,7 +6,7 @@
 #include <cstddef>
 
 #include "launch.cuh"
-#include "shared/training.hpp"
+#include "shared/softmax_cross_entropy.hpp"
 
 namespace nst::kernels {
 

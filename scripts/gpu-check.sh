@@ -234,7 +234,8 @@ timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration/|tra
   --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
 rc=$?
 t=$(slice 60 100)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(conv|crop|relu|pool|gram|content_loss|tv_loss|temporal_loss|reduce|vector|adam|image|batch_norm|add|max_pool|global_avg_pool|dense|softmax_cross_entropy|sgd)/' --benchmark_min_time=0.05 \
+ops=$(bash scripts/ops.sh BENCH | paste -sd'|')  # every op with a benchmark (cmake/NstOps.cmake)
+timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter="^cuda/($ops)/" --benchmark_min_time=0.05 \
   --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
 rc2=$?
 t=$(slice 30 90)

@@ -80,25 +80,9 @@ std::vector<ResNetConv> resnet_convs(int batch);
 std::string resnet_shape(const std::string& layer, int batch);
 
 // Each op's benchmarks (ops/<op>.cpp).
-void register_conv(const Target& t);
-void register_crop(const Target& t);
-void register_relu(const Target& t);
-void register_pool(const Target& t);
-void register_gram(const Target& t);
-void register_content_loss(const Target& t);
-void register_tv_loss(const Target& t);
-void register_temporal_loss(const Target& t);
-void register_reduce(const Target& t);
-void register_vector(const Target& t);
-void register_adam(const Target& t);
-void register_image(const Target& t);
-void register_batch_norm(const Target& t);
-void register_add(const Target& t);
-void register_max_pool(const Target& t);
-void register_global_avg_pool(const Target& t);
-void register_dense(const Target& t);
-void register_softmax_cross_entropy(const Target& t);
-void register_sgd(const Target& t);
+#define NST_BENCH_OP(op) void register_##op(const Target& t);
+#include "bench_ops.inc"  // generated from cmake/NstOps.cmake: one line per op with a benchmark
+#undef NST_BENCH_OP
 // One training step of ResNet-50 on CIFAR-sized images (train_step.cpp): <prefix>/train_step/<precision>/b<batch>,
 // with images/s and the backend's peak memory.
 void register_train_step(Device device, const std::string& prefix, int batch, Precision precision);

@@ -24,10 +24,11 @@ namespace {
 // Every op's benchmarks on one target.
 void register_ops(const nst::bench::Target& t) {
     using namespace nst::bench;
-    for (auto add_op : {register_conv, register_crop, register_relu, register_pool, register_gram, register_content_loss,
-                        register_tv_loss, register_temporal_loss, register_reduce, register_vector, register_adam, register_image,
-                        register_batch_norm, register_add, register_max_pool, register_global_avg_pool, register_dense,
-                        register_softmax_cross_entropy, register_sgd})
+    for (auto add_op : {
+#define NST_BENCH_OP(op) register_##op,
+#include "bench_ops.inc"  // generated from cmake/NstOps.cmake, in its order
+#undef NST_BENCH_OP
+         })
         add_op(t);
 }
 

@@ -1,6 +1,6 @@
-// CPU residual add (y = a + b, ReLU optional): shared/training.hpp's formula, the CUDA kernel's.
+// CPU residual add (y = a + b, ReLU optional): shared/add.hpp's formula, the CUDA kernel's.
 #include "cpu_backend.hpp"
-#include "shared/training.hpp"
+#include "shared/add.hpp"
 
 namespace nst::cpu {
 

@@ -2,9 +2,7 @@
 // Reductions accumulate in double in a fixed order (independent of the thread count).
 //
 // cpu_backend.cpp holds construction, memory and timing; each op's members are in <op>.cpp beside it, the
-// same stems as kernels/<op>.cu: conv, relu, pool, gram (Gram matrices and the style loss), content_loss,
-// tv_loss, temporal_loss, crop, reduce, vector (fill, axpy, scale, L-BFGS's scalar ops), adam, image; and for training:
-// batch_norm, add, max_pool, global_avg_pool, dense, softmax_cross_entropy, sgd.
+// same stems as kernels/<op>.cu (the ops: cmake/NstOps.cmake).
 #pragma once
 
 #include <memory>

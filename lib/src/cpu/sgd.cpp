@@ -1,6 +1,6 @@
-// CPU SGD step: shared/training.hpp's update (Keras's SGD with momentum), the CUDA kernel's.
+// CPU SGD step: shared/sgd.hpp's update (Keras's SGD with momentum), the CUDA kernel's.
 #include "cpu_backend.hpp"
-#include "shared/training.hpp"
+#include "shared/sgd.hpp"
 
 namespace nst::cpu {
 

@@ -1,8 +1,8 @@
-// CPU softmax cross-entropy: shared/training.hpp's row formula per row, then the rows' losses and hits
+// CPU softmax cross-entropy: shared/softmax_cross_entropy.hpp's row formula per row, then the rows' losses and hits
 // summed in order in double (the CUDA kernels do the same).
 #include "cpu_backend.hpp"
 #include "core/shape_checks.hpp"
-#include "shared/training.hpp"
+#include "shared/softmax_cross_entropy.hpp"
 
 namespace nst::cpu {
 

@@ -3,10 +3,7 @@
 // non-blocking stream; only download() and synchronize() wait for it.
 //
 // This folder holds what is not an op: construction, memory, the stream, timing and the plans' types
-// (cuda_backend.cpp). Each op's members live with its kernels in kernels/<op>.cu: conv, relu, pool, gram
-// (Gram matrices and the style loss), content_loss, tv_loss, temporal_loss, reduce, vector (fill, axpy, scale, L-BFGS's
-// device scalars), adam, image; and for training: batch_norm, add, max_pool, global_avg_pool, dense,
-// softmax_cross_entropy, sgd.
+// (cuda_backend.cpp). Each op's members live with its kernels in kernels/<op>.cu (the ops: cmake/NstOps.cmake).
 #pragma once
 
 #include <map>

@@ -1,5 +1,4 @@
-// The small training ops' element formulas, written once for both backends: the residual add, Keras's SGD
-// step and one row of the softmax cross-entropy.
+// One row of the softmax cross-entropy, written once for both backends.
 #pragma once
 
 #include <cmath>
@@ -7,22 +6,6 @@
 #include "host_device.hpp"
 
 namespace nst::shared {
-
-NST_HOST_DEVICE inline float add_output(float a, float b, bool relu) {
-    const float y = a + b;
-    return relu && y < 0.0f ? 0.0f : y;  // a NaN stays visible
-}
-
-// velocity = momentum·velocity − lr·g; x += velocity. Without momentum x −= lr·g and velocity is untouched.
-NST_HOST_DEVICE inline void sgd_update(float& x, float g, float* velocity, float lr, float momentum) {
-    if (momentum == 0.0f) {
-        x -= lr * g;
-        return;
-    }
-    const float v = momentum * *velocity - lr * g;
-    *velocity = v;
-    x += v;
-}
 
 // One row of the softmax cross-entropy (z: `classes` logits, label in [0, classes)), in double: returns
 // −log softmax(z)[label], sets *correct to 1 when the label is the first maximum of z (else 0) and writes
