@@ -17,7 +17,7 @@ void register_batch_iteration(Device device, const std::string& prefix, int px, 
                              (channel_divisor > 1 ? "-div" + std::to_string(channel_divisor) : "") + "/" +
                              std::to_string(px) + "px/B" + std::to_string(batch);
     add(name, [=](benchmark::State& st) {
-        std::unique_ptr<Backend> b = make_backend(device, BackendOptions{});  // its own: the peak is this benchmark's
+        std::unique_ptr<OpBackend> b = make_op_backend(device, BackendOptions{});  // its own: the peak is this benchmark's
         const VggWeights w = random_vgg19(0, "relu5_1", channel_divisor);
         const Image picture = test_picture(px);
         Image style = picture;

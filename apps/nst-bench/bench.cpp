@@ -35,8 +35,8 @@ std::string resnet_shape(const std::string& layer, int batch) {
     return layer + "_b" + std::to_string(batch);
 }
 
-Backend& backend(Device device, Precision precision, GramMethod gram, bool autotune) {
-    static std::vector<std::pair<std::string, std::unique_ptr<Backend>>> cache;
+OpBackend& backend(Device device, Precision precision, GramMethod gram, bool autotune) {
+    static std::vector<std::pair<std::string, std::unique_ptr<OpBackend>>> cache;
     const std::string key = std::to_string(int(device)) + "/" + std::to_string(int(precision)) + "/" +
                             std::to_string(int(gram)) + "/" + std::to_string(int(autotune));
     for (auto& [k, b] : cache)
@@ -45,11 +45,11 @@ Backend& backend(Device device, Precision precision, GramMethod gram, bool autot
     o.precision = precision;
     o.gram = gram;
     o.autotune = autotune;
-    cache.emplace_back(key, make_backend(device, o));
+    cache.emplace_back(key, make_op_backend(device, o));
     return *cache.back().second;
 }
 
-Buffer random_buffer(Backend& b, std::size_t n) {
+Buffer random_buffer(OpBackend& b, std::size_t n) {
     Buffer buf = b.allocate(n);
     std::vector<float> host(n);
     for (std::size_t i = 0; i < n; ++i) host[i] = static_cast<float>((i * 2654435761u) % 1000) / 500.0f - 1.0f;
@@ -57,7 +57,7 @@ Buffer random_buffer(Backend& b, std::size_t n) {
     return buf;
 }
 
-void time_op(benchmark::State& state, Backend& b, const std::function<void()>& op, double work_per_run, Work work) {
+void time_op(benchmark::State& state, OpBackend& b, const std::function<void()>& op, double work_per_run, Work work) {
     op();  // warm-up: algorithm choice, lazily created descriptors
     b.synchronize();
     for (auto _ : state) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"  // libnst's private op interface
 #include "nst/device.hpp"
 #include "nst/image.hpp"
 
@@ -18,11 +18,11 @@ namespace nst::bench {
 
 // One backend per device, precision, Gram method and algorithm choice (cuDNN's heuristics, or timed with
 // autotune), created on first use and kept for the whole run.
-Backend& backend(Device device, Precision precision = Precision::Fp32, GramMethod gram = GramMethod::Gemm,
+OpBackend& backend(Device device, Precision precision = Precision::Fp32, GramMethod gram = GramMethod::Gemm,
                  bool autotune = false);
 
 // n floats of deterministic values in [-1, 1) on the backend.
-Buffer random_buffer(Backend& b, std::size_t n);
+Buffer random_buffer(OpBackend& b, std::size_t n);
 
 // What a benchmark's work is counted in: FLOP (compute-bound ops) or bytes moved (memory-bound ones).
 enum class Work { Flop, Bytes };
@@ -30,7 +30,7 @@ enum class Work { Flop, Bytes };
 // Times `op` once per benchmark iteration with the backend's clock (CUDA events or the wall clock), after a
 // warm-up run, with the caches flushed before each timed run; reports the achieved TFLOP/s or GB/s as
 // work_per_run / time.
-void time_op(benchmark::State& state, Backend& b, const std::function<void()>& op, double work_per_run, Work work);
+void time_op(benchmark::State& state, OpBackend& b, const std::function<void()>& op, double work_per_run, Work work);
 
 // Registers a manually timed benchmark in milliseconds.
 void add(const std::string& name, std::function<void(benchmark::State&)> fn);

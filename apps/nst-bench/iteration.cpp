@@ -45,7 +45,7 @@ void register_iteration(Device device, const std::string& prefix, int px, Precis
     const std::string name = prefix + "/iteration/" + (precision == Precision::Tf32 ? "tf32" : "fp32") +
                              (autotune ? "-autotune" : "") + "/" + std::to_string(px) + "px";
     add(name, [=](benchmark::State& st) {
-        Backend& b = backend(device, precision, GramMethod::Gemm, autotune);
+        OpBackend& b = backend(device, precision, GramMethod::Gemm, autotune);
         const VggWeights w = load_weights(weights_spec, "relu5_1");
         const Image content = test_picture(px);
         Image style = content;

@@ -20,7 +20,7 @@ void register_tiled_iteration(Device device, const std::string& prefix, int px, 
     add(name, [=](benchmark::State& st) {
         BackendOptions bo;
         bo.precision = precision;
-        std::unique_ptr<Backend> b = make_backend(device, bo);  // its own: the peak is this benchmark's
+        std::unique_ptr<OpBackend> b = make_op_backend(device, bo);  // its own: the peak is this benchmark's
         const VggWeights w = random_vgg19(0, "relu5_1", channel_divisor);
         const Image content = test_picture(px);
         Image style = content;

@@ -12,7 +12,7 @@ void register_train_step(Device device, const std::string& prefix, int batch, Pr
                              std::to_string(batch);
     for (bool io : {false, true})
         add(base + (io ? "/with_io" : "/compute"), [=](benchmark::State& st) {
-            Backend& b = backend(device, precision);
+            OpBackend& b = backend(device, precision);
             TrainOptions o;
             o.batch = batch;
             ResNetTrainer trainer(b, ResNetConfig{}, o);

@@ -198,7 +198,7 @@ TransferOptions transfer_options(const BatchSettings& s) {
 
 bool BatchRunner::optimise(StyleTransfer& transfer, const std::string& tag) {
     if (world_.rank() == 0) {
-        Progress progress("", "", settings_.print_every, 0, stop_requested());
+        Progress progress("", "", settings_.print_every, 0, stop_requested(), loss_columns(transfer.options()));
         progress.start_scale(tag);
         progress.end_scale(transfer.run([&](StyleTransfer::Iteration& it) { return progress(it, true); }));
         progress.finish();

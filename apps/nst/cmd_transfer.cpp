@@ -148,7 +148,8 @@ int run_transfer(const TransferFlags& f, const CLI::App& cmd, const std::vector<
 
     std::unique_ptr<Backend> backend = open_backend(f.device, f.precision, f.autotune);
     const VggWeights net = prepare_network(f, plan, in, *backend);
-    Progress progress(f.output, f.log, plan.print_every, plan.save_every, stop_requested());
+    Progress progress(f.output, f.log, plan.print_every, plan.save_every, stop_requested(),
+                      loss_columns(plan.options));
     Image result;
     try {
         result = run_scales(plan, in, net, *backend, progress);

@@ -37,18 +37,21 @@ std::string duration(double seconds) {
 }  // namespace
 
 Progress::Progress(std::string output, std::string log_path, int print_every, int save_every,
-                   const std::atomic<bool>& interrupted)
+                   const std::atomic<bool>& interrupted, std::vector<LossColumn> columns)
     : output_(std::move(output)),
       log_path_(std::move(log_path)),
       print_every_(print_every),
       save_every_(save_every),
       interrupted_(interrupted),
-      terminal_(isatty(fileno(stderr)) != 0) {
+      terminal_(isatty(fileno(stderr)) != 0),
+      columns_(std::move(columns)) {
     if (log_path_.empty()) return;
     log_file_ = std::make_unique<AtomicFile>(log_path_);
     log_.open(log_file_->temp_path());
     if (!log_) throw Error("cannot write '" + log_path_ + "'");
-    log_ << "iteration,total,content,style,tv\n";
+    log_ << "iteration,total";
+    for (const LossColumn& c : columns_) log_ << ',' << c.name;
+    log_ << '\n';
 }
 
 void Progress::start_scale(std::string tag) {
@@ -64,9 +67,11 @@ bool Progress::operator()(StyleTransfer::Iteration& it, bool first_scale) {
     const bool row = log_.is_open() && (i > 0 || first_scale);  // a later scale's start repeats a row
     if (row || print || save) {
         shown_ = it.losses();
-        if (row)
-            log_ << global << ',' << shown_.total << ',' << shown_.content << ',' << shown_.style << ',' << shown_.tv
-                 << '\n';
+        if (row) {
+            log_ << global << ',' << shown_.total;
+            for (const LossColumn& c : columns_) log_ << ',' << shown_.*c.value;
+            log_ << '\n';
+        }
     }
     show(i, n, print);
     if (save) {
@@ -95,21 +100,27 @@ void Progress::tile(int pass, int tile, int tiles) {
 void Progress::show(int i, int n, bool print) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = i > 0 ? i / elapsed : 0.0;
-    char temporal[48] = "";  // the video's term, when there is one
-    if (shown_.temporal > 0)
-        std::snprintf(temporal, sizeof temporal, terminal_ ? ", temporal %.4g" : "  temporal %.6g", shown_.temporal);
     if (terminal_) {
         const int bar = 24, filled = n > 0 ? bar * i / n : bar;
-        std::fprintf(stderr, "\r%s[%s%s] %d/%d  %.2f it/s  ETA %s  loss %.4g (content %.4g, style %.4g, tv %.4g%s)   ",
-                     tag_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+        std::fprintf(stderr, "\r%s[%s%s] %d/%d  %.2f it/s  ETA %s  loss %.4g (%s)   ", tag_.c_str(),
+                     std::string(static_cast<std::size_t>(filled), '#').c_str(),
                      std::string(static_cast<std::size_t>(bar - filled), '.').c_str(), i, n, rate,
-                     duration(rate > 0 ? (n - i) / rate : 0).c_str(), shown_.total, shown_.content, shown_.style,
-                     shown_.tv, temporal);
+                     duration(rate > 0 ? (n - i) / rate : 0).c_str(), shown_.total, terms("%s %.4g", ", ").c_str());
     } else if (print) {
-        std::fprintf(stderr, "%s  %siteration %d/%d  loss %.6g  content %.6g  style %.6g  tv %.6g%s  %.2f it/s\n",
-                     timestamp().c_str(), tag_.c_str(), i, n, shown_.total, shown_.content, shown_.style, shown_.tv,
-                     temporal, rate);
+        std::fprintf(stderr, "%s  %siteration %d/%d  loss %.6g  %s  %.2f it/s\n", timestamp().c_str(), tag_.c_str(), i,
+                     n, shown_.total, terms("%s %.6g", "  ").c_str(), rate);
     }
+}
+
+// Each column as `format` (name, value), joined by `separator`.
+std::string Progress::terms(const char* format, const char* separator) const {
+    std::string text;
+    for (const LossColumn& c : columns_) {
+        char term[64];
+        std::snprintf(term, sizeof term, format, c.name, static_cast<double>(shown_.*c.value));
+        text += (text.empty() ? "" : separator) + std::string(term);
+    }
+    return text;
 }
 
 void Progress::end_scale(int steps) {

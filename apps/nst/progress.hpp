@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nst/atomic_file.hpp"
 #include "nst/transfer.hpp"
@@ -15,9 +16,10 @@ namespace nst::app {
 
 class Progress {
 public:
-    // log_path "": no log. The log is written to a temporary file and renamed by finish().
+    // log_path "": no log. The log is written to a temporary file and renamed by finish(). `columns`: the loss
+    // terms shown and logged (nst::loss_columns of the transfer's options).
     Progress(std::string output, std::string log_path, int print_every, int save_every,
-             const std::atomic<bool>& interrupted);
+             const std::atomic<bool>& interrupted, std::vector<LossColumn> columns);
 
     // Before each scale: its tag ("scale 2/3 (512x384)  ", or "" for one scale); restarts the rate.
     void start_scale(std::string tag);
@@ -37,6 +39,7 @@ public:
 
 private:
     void show(int i, int n, bool print);
+    std::string terms(const char* format, const char* separator) const;  // the columns of shown_
 
     std::string output_, log_path_;
     int print_every_, save_every_;
@@ -46,6 +49,7 @@ private:
     std::ofstream log_;
     std::string last_checkpoint_;
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::vector<LossColumn> columns_;
     Losses shown_;
     int offset_ = 0;  // optimiser steps taken at earlier scales
     int current_ = 0;  // the iteration being computed (the last callback's index + 1)

@@ -1,5 +1,6 @@
 # cmake -P run_consumer_test.cmake: installs the libnst build at NST_BUILD_DIR into WORK_DIR/prefix, then
-# builds and runs tests/consumer twice: with find_package(nst) and with pkg-config.
+# builds and runs tests/consumer twice: with find_package(nst) and with pkg-config; then docs/usage.md's C++
+# programs against the same install tree.
 foreach(var NST_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR GENERATOR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_consumer_test.cmake needs -D${var}=...")
@@ -23,6 +24,15 @@ if(CONFIG)
 endif()
 run(${CMAKE_COMMAND} --install "${NST_BUILD_DIR}" --prefix "${prefix}" ${config_args})
 
+# The installed headers hold no op interface: that is private to libnst (lib/src/core/op_backend.hpp).
+file(GLOB_RECURSE installed RELATIVE "${prefix}/include" "${prefix}/include/*")
+foreach(header IN LISTS installed)
+  file(READ "${prefix}/include/${header}" text)
+  if(header MATCHES "op_backend|op_shapes" OR text MATCHES "conv_forward|class OpBackend[ ]*:")
+    message(FATAL_ERROR "the installed ${header} exposes libnst's op interface")
+  endif()
+endforeach()
+
 # 1. find_package(nst) -> nst::nst
 run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${WORK_DIR}/cmake-build" -G "${GENERATOR}"
     "-DCMAKE_PREFIX_PATH=${prefix}" -DCMAKE_BUILD_TYPE=Release)
@@ -44,4 +54,74 @@ run(${CXX} -std=c++17 "${CONSUMER_SOURCE_DIR}/main.cpp" ${flags} -o "${WORK_DIR}
 run("${WORK_DIR}/consumer-pc")
 if(NOT last_output MATCHES "consumer: libnst ")
   message(FATAL_ERROR "the pkg-config consumer did not run as expected")
+endif()
+
+# 3. docs/usage.md's C++ programs ("## From C++" and "### Training from C++"), copied out of the page, built
+# against the install tree and run. To run in seconds, the transfer's 500 iterations become 2 (on a random
+# 1/8-channel VGG-19 written by the installed nst, the documented file name) and the training reads 64
+# synthetic images instead of CIFAR-100's folder; nothing else is changed.
+if(DEFINED USAGE_DOC)
+  file(READ "${USAGE_DOC}" usage)
+  # cpp_block(HEADING VAR): the first ```cpp block after the line HEADING.
+  function(cpp_block heading var)
+    string(FIND "${usage}" "\n${heading}\n" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${USAGE_DOC}: no heading '${heading}'")
+    endif()
+    string(SUBSTRING "${usage}" ${at} -1 rest)
+    string(FIND "${rest}" "```cpp\n" open)
+    math(EXPR open "${open} + 7")
+    string(SUBSTRING "${rest}" ${open} -1 rest)
+    string(FIND "${rest}" "```" close)
+    string(SUBSTRING "${rest}" 0 ${close} code)
+    set(${var} "${code}" PARENT_SCOPE)
+  endfunction()
+  # replace(VAR FROM TO): FROM must be there (so the page and this test cannot drift apart unseen).
+  function(replace var from to)
+    string(FIND "${${var}}" "${from}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${USAGE_DOC}: the C++ example no longer holds '${from}'")
+    endif()
+    string(REPLACE "${from}" "${to}" text "${${var}}")
+    set(${var} "${text}" PARENT_SCOPE)
+  endfunction()
+  cpp_block("## From C++" transfer)
+  replace(transfer "options.iterations = 500;" "options.iterations = 2;")
+  cpp_block("### Training from C++" train)
+  replace(train "nst::load_cifar100(\"cifar-100-binary\")" "nst::synthetic_cifar(64, 16, 0)")
+  # The training fragment's statements go into main(), its #include lines above it.
+  string(REGEX MATCHALL "#include [^\n]*\n" includes "${train}")
+  string(REGEX REPLACE "#include [^\n]*\n" "" statements "${train}")
+  string(REPLACE ";" "" includes "${includes}")
+  set(examples "${WORK_DIR}/usage-examples")
+  file(WRITE "${examples}/transfer.cpp" "${transfer}")
+  file(WRITE "${examples}/train.cpp" "${includes}\nint main() {\n${statements}}\n")
+  file(WRITE "${examples}/CMakeLists.txt" "cmake_minimum_required(VERSION 3.24)
+project(nst_usage_examples LANGUAGES CXX)
+find_package(nst 0.1 REQUIRED CONFIG)
+foreach(example transfer train)
+  add_executable(\${example} \${example}.cpp)
+  target_link_libraries(\${example} PRIVATE nst::nst)
+endforeach()
+")
+  run(${CMAKE_COMMAND} -S "${examples}" -B "${examples}/build" -G "${GENERATOR}" "-DCMAKE_PREFIX_PATH=${prefix}"
+      -DCMAKE_BUILD_TYPE=Release)
+  run(${CMAKE_COMMAND} --build "${examples}/build")
+  set(runs "${examples}/run")
+  file(MAKE_DIRECTORY "${runs}/models")
+  file(COPY_FILE "${IMAGES_DIR}/content-dog.jpg" "${runs}/photo.jpg")
+  file(COPY_FILE "${IMAGES_DIR}/style-scream.jpg" "${runs}/painting.jpg")
+  run("${prefix}/bin/nst" weights write-random "${runs}/models/imagenet-vgg-verydeep-19.mat" --channel-divisor 8)
+  execute_process(COMMAND "${examples}/build/transfer" WORKING_DIRECTORY "${runs}" RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message("$ transfer (docs/usage.md)\n${out}${err}")
+  if(NOT rc EQUAL 0 OR NOT EXISTS "${runs}/out.png" OR NOT out MATCHES "^0: [0-9.e+-]+\n")
+    message(FATAL_ERROR "docs/usage.md's transfer example did not run as documented (exit ${rc})")
+  endif()
+  execute_process(COMMAND "${examples}/build/train" WORKING_DIRECTORY "${runs}" RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message("$ train (docs/usage.md)\n${out}${err}")
+  if(NOT rc EQUAL 0 OR NOT EXISTS "${runs}/resnet50.mat")
+    message(FATAL_ERROR "docs/usage.md's training example did not run as documented (exit ${rc})")
+  endif()
 endif()

@@ -7,7 +7,7 @@
 
 #include "cuda/cuda_owners.hpp"
 #include "gpu_test.hpp"
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 
 using namespace nst::cuda;
 
@@ -53,7 +53,7 @@ TEST_CASE("gpu: cuDNN and cuBLAS handles, a stream and timing events", "[gpu][ow
 }
 
 TEST_CASE("gpu: memory accounting sees allocations come and go", "[gpu][memory]") {
-    auto gpu = nst::make_cuda_backend();
+    auto gpu = nst::make_cuda_op_backend();
     const std::size_t before = gpu->memory_in_use();
     {
         nst::Buffer a = gpu->allocate(1 << 20);

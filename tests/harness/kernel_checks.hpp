@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "guarded.hpp"
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 
 namespace nst::test {
 
@@ -30,10 +30,10 @@ inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) 
 }
 
 // The kernels' twin: the CPU backend with all its threads.
-inline std::unique_ptr<Backend> twin(GramMethod gram = GramMethod::Gemm) {
+inline std::unique_ptr<OpBackend> twin(GramMethod gram = GramMethod::Gemm) {
     BackendOptions o;
     o.gram = gram;
-    return make_cpu_backend(o);
+    return make_cpu_op_backend(o);
 }
 
 }  // namespace nst::test

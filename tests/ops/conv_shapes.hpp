@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 #include "nst/resnet.hpp"
 
 namespace nst::test {

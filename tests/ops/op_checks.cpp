@@ -9,11 +9,11 @@
 
 namespace nst::test {
 
-std::unique_ptr<Backend> cpu_backend(GramMethod gram, int threads) {
+std::unique_ptr<OpBackend> cpu_backend(GramMethod gram, int threads) {
     BackendOptions o;
     o.gram = gram;
     o.cpu_threads = threads;
-    return make_cpu_backend(o);
+    return make_cpu_op_backend(o);
 }
 
 Pair backends(Precision precision, GramMethod gram, ConvFusion fusion) {
@@ -21,7 +21,7 @@ Pair backends(Precision precision, GramMethod gram, ConvFusion fusion) {
     o.precision = precision;
     o.gram = gram;
     o.fusion = fusion;
-    return {make_cuda_backend(o), make_cpu_backend(o)};
+    return {make_cuda_op_backend(o), make_cpu_op_backend(o)};
 }
 
 Comparison compare(const std::string& what, const std::vector<float>& gpu, const std::vector<float>& cpu,
@@ -65,7 +65,7 @@ bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-std::vector<float> run(Backend& b, const std::vector<std::vector<float>>& inputs, std::size_t out_count, const Op& op) {
+std::vector<float> run(OpBackend& b, const std::vector<std::vector<float>>& inputs, std::size_t out_count, const Op& op) {
     std::vector<Buffer> in;
     for (const auto& v : inputs) in.push_back(put(b, v));
     Buffer out = poisoned(b, out_count);

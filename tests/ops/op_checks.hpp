@@ -14,7 +14,7 @@
 
 #include "../support/backend_io.hpp"
 #include "../support/reference_ops.hpp"
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 
 namespace nst::test {
 
@@ -30,11 +30,11 @@ constexpr double kGradTolerance = 1e-4;
 double project(const Vec& v, const std::vector<float>& r);
 
 // A CPU backend with the given Gram method and thread count (0: all cores).
-std::unique_ptr<Backend> cpu_backend(GramMethod gram = GramMethod::Gemm, int threads = 0);
+std::unique_ptr<OpBackend> cpu_backend(GramMethod gram = GramMethod::Gemm, int threads = 0);
 
 struct Pair {
-    std::unique_ptr<Backend> gpu;
-    std::unique_ptr<Backend> cpu;
+    std::unique_ptr<OpBackend> gpu;
+    std::unique_ptr<OpBackend> cpu;
 };
 Pair backends(Precision precision = Precision::Fp32, GramMethod gram = GramMethod::Gemm,
               ConvFusion fusion = ConvFusion::Auto);
@@ -53,8 +53,8 @@ void check_close(const std::string& what, const std::vector<float>& gpu, const s
 bool bit_identical(const std::vector<float>& a, const std::vector<float>& b);
 
 // Runs `op` on a backend with inputs uploaded and the output poisoned; returns the output.
-using Op = std::function<void(Backend&, const std::vector<Buffer>&, float* out)>;
-std::vector<float> run(Backend& b, const std::vector<std::vector<float>>& inputs, std::size_t out_count, const Op& op);
+using Op = std::function<void(OpBackend&, const std::vector<Buffer>&, float* out)>;
+std::vector<float> run(OpBackend& b, const std::vector<std::vector<float>>& inputs, std::size_t out_count, const Op& op);
 
 // GPU vs CPU within `tolerance`, and GPU twice bit for bit.
 void check_op(Pair& p, const std::string& name, const std::vector<std::vector<float>>& inputs, std::size_t out_count,

@@ -58,7 +58,7 @@ TEST_CASE("gpu: Adam (both flavours) matches the CPU", "[gpu][adam]") {
         AdamParams params;
         params.flavor = flavor;
         check_op(p, std::string("adam x5 ") + (flavor == AdamFlavor::PyTorch ? "pytorch" : "tf1"), {x, g}, n,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+                 [&](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                      Buffer m = be.allocate(n), v = be.allocate(n);
                      be.fill(m.data(), n, 0.0f);
                      be.fill(v.data(), n, 0.0f);

@@ -32,7 +32,7 @@ TEST_CASE("gpu: add matches the CPU", "[gpu][add]") {
         const auto a = random_floats(n, 3), c = random_floats(n, 4);
         for (bool relu : {false, true})
             check_op(p, std::string(relu ? "add+relu " : "add ") + std::to_string(n), {a, c}, n,
-                     [n, relu](Backend& be, const std::vector<Buffer>& in, float* y) {
+                     [n, relu](OpBackend& be, const std::vector<Buffer>& in, float* y) {
                          be.add(in[0].data(), in[1].data(), y, n, relu);
                      });
     }

@@ -32,7 +32,7 @@ std::string name(const char* op, const BatchNormShape& s, bool relu) {
 
 // Inputs {x, γ, β, moving mean, moving var}; output [y | saved mean | saved inv_std | moving mean | moving var].
 Op training_op(const BatchNormShape& s, bool relu) {
-    return [s, relu](Backend& be, const std::vector<Buffer>& in, float* out) {
+    return [s, relu](OpBackend& be, const std::vector<Buffer>& in, float* out) {
         const std::size_t n = s.size(), c = std::size_t(s.channels);
         be.copy(in[3].data(), out + n + 2 * c, c);
         be.copy(in[4].data(), out + n + 3 * c, c);
@@ -45,7 +45,7 @@ Op training_op(const BatchNormShape& s, bool relu) {
 
 // Inputs {x, y, dy, γ, saved mean, saved inv_std, dγ start, dβ start}; output [dx | dγ | dβ].
 Op backward_op(const BatchNormShape& s, bool relu, bool accumulate) {
-    return [s, relu, accumulate](Backend& be, const std::vector<Buffer>& in, float* out) {
+    return [s, relu, accumulate](OpBackend& be, const std::vector<Buffer>& in, float* out) {
         const std::size_t n = s.size(), c = std::size_t(s.channels);
         be.copy(in[6].data(), out + n, c);
         be.copy(in[7].data(), out + n + c, c);
@@ -117,7 +117,7 @@ TEST_CASE("cpu batch norm (inference) uses the moving statistics", "[ops][batch_
 
 // Runs the training forward on the CPU and returns [x, y, dy, γ, saved mean, saved inv_std, dγ0, dβ0], the
 // backward's inputs.
-std::vector<std::vector<float>> backward_inputs(Backend& b, const BatchNormShape& s, bool relu, std::uint64_t seed) {
+std::vector<std::vector<float>> backward_inputs(OpBackend& b, const BatchNormShape& s, bool relu, std::uint64_t seed) {
     const Inputs in(s, seed);
     const std::size_t n = s.size(), c = std::size_t(s.channels);
     const auto f = run(b, {in.x, in.gamma, in.beta, in.moving_mean, in.moving_var}, n + 4 * c, training_op(s, relu));
@@ -211,7 +211,7 @@ TEST_CASE("gpu: batch norm training forward, inference and backward match the CP
             check_op(p, name("bn training", s, relu), {in.x, in.gamma, in.beta, in.moving_mean, in.moving_var}, n + 4 * c,
                      training_op(s, relu));
             check_op(p, name("bn inference", s, relu), {in.x, in.gamma, in.beta, in.moving_mean, in.moving_var}, n,
-                     [s, relu](Backend& be, const std::vector<Buffer>& v, float* y) {
+                     [s, relu](OpBackend& be, const std::vector<Buffer>& v, float* y) {
                          BatchNormParams bp;
                          bp.relu = relu;
                          be.batch_norm_forward_inference(s, bp, v[0].data(), v[1].data(), v[2].data(), v[3].data(),

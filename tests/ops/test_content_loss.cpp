@@ -23,7 +23,7 @@ TEST_CASE("cpu content loss: value and gradient", "[ops][content_loss]") {
 }
 
 TEST_CASE("gradcheck: content loss", "[gradcheck][content_loss]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     const int C = 2;
     const std::int64_t M = 12;
     const auto F = random_floats(C * M, 39), P = random_floats(C * M, 40);
@@ -48,7 +48,7 @@ TEST_CASE("gpu: content loss value and gradient match the CPU", "[gpu][content_l
                               : accumulate ? " grad+="
                                            : " grad"),
                          {F, P, prior}, want_loss ? 1 : n,
-                         [&, C = C, H = H, W = W](Backend& be, const std::vector<Buffer>& in, float* out) {
+                         [&, C = C, H = H, W = W](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                              Buffer grad = be.allocate(n), loss = poisoned(be, 1);
                              be.copy(in[2].data(), grad.data(), n);
                              be.content_loss(in[0].data(), in[1].data(), C, std::int64_t(H) * W, 5.0f, loss.data(),

@@ -18,21 +18,21 @@ namespace {
 
 // Inputs {x, w, b}: y = conv(x) + b, ReLU optional.
 Op conv_forward_op(const ConvShape& s, bool relu) {
-    return [s, relu](Backend& be, const std::vector<Buffer>& in, float* y) {
+    return [s, relu](OpBackend& be, const std::vector<Buffer>& in, float* y) {
         be.conv_forward(s, in[0].data(), in[1].data(), in[2].data(), y, relu);
     };
 }
 
 // Inputs {w, dy}: dx.
 Op conv_backward_op(const ConvShape& s) {
-    return [s](Backend& be, const std::vector<Buffer>& in, float* dx) {
+    return [s](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
         be.conv_backward_data(s, in[0].data(), in[1].data(), dx);
     };
 }
 
 // Inputs {x, dy, start}: dw = start + the filter gradient (accumulate) or the gradient alone.
 Op conv_filter_op(const ConvShape& s, bool accumulate) {
-    return [s, accumulate](Backend& be, const std::vector<Buffer>& in, float* dw) {
+    return [s, accumulate](OpBackend& be, const std::vector<Buffer>& in, float* dw) {
         be.copy(in[2].data(), dw, s.filter_size());
         be.conv_backward_filter(s, in[0].data(), in[1].data(), dw, accumulate);
     };
@@ -40,7 +40,7 @@ Op conv_filter_op(const ConvShape& s, bool accumulate) {
 
 // Inputs {dy, start}: db = start + the bias gradient (accumulate) or the gradient alone.
 Op conv_bias_op(const ConvShape& s, bool accumulate) {
-    return [s, accumulate](Backend& be, const std::vector<Buffer>& in, float* db) {
+    return [s, accumulate](OpBackend& be, const std::vector<Buffer>& in, float* db) {
         be.copy(in[1].data(), db, std::size_t(s.out_channels));
         be.conv_backward_bias(s, in[0].data(), db, accumulate);
     };
@@ -160,7 +160,7 @@ TEST_CASE("cpu describe_conv names the method and the GEMM it runs", "[ops][conv
 
 TEST_CASE("gradcheck: conv backward-data, backward-filter and bias are the gradients of <r, conv(x, w) + b>",
           "[gradcheck][conv]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     for (const ConvShape& s : {ConvShape{1, 3, 4, 5, 6}, ConvShape{2, 3, 2, 7, 6, 3, 2, 1}, ConvShape{1, 2, 3, 9, 8, 7, 2, 3},
                                ConvShape{2, 4, 3, 4, 5, 1, 2, 0}}) {
         const auto x = random_floats(s.in_size(), 30), w = random_floats(s.filter_size(), 31),

@@ -87,11 +87,11 @@ TEST_CASE("gpu: crop and its backward match the CPU", "[gpu][crop]") {
         const std::string shape =
             std::to_string(c.channels) + "x" + std::to_string(c.height) + "x" + std::to_string(c.width);
         check_op(p, "crop " + shape, {random_floats(n, 31)}, m,
-                 [c](Backend& be, const std::vector<Buffer>& in, float* y) {
+                 [c](OpBackend& be, const std::vector<Buffer>& in, float* y) {
                      be.crop_forward(c.channels, c.height, c.width, c.window, in[0].data(), y);
                  });
         check_op(p, "crop_backward " + shape, {random_floats(m, 32), random_floats(n, 33)}, n,
-                 [c, n](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                 [c, n](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
                      be.copy(in[1].data(), dx, n);
                      be.crop_backward(c.channels, c.height, c.width, c.window, in[0].data(), dx);
                  });

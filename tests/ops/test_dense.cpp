@@ -24,7 +24,7 @@ std::string name(const char* op, const Shape& s) {
 
 // Inputs {x, dy, dw start, db start}; output [dw | db].
 Op weights_op(const Shape& s, bool accumulate) {
-    return [s, accumulate](Backend& be, const std::vector<Buffer>& in, float* out) {
+    return [s, accumulate](OpBackend& be, const std::vector<Buffer>& in, float* out) {
         const std::size_t w = std::size_t(s.inputs) * s.outputs;
         be.copy(in[2].data(), out, w);
         be.copy(in[3].data(), out + w, std::size_t(s.outputs));
@@ -94,10 +94,10 @@ TEST_CASE("gpu: dense forward and backward match the CPU", "[gpu][dense]") {
                           ys = std::size_t(s.batch) * s.outputs, bs = std::size_t(s.outputs);
         const auto x = random_floats(xs, 11), w = random_floats(ws, 12), bias = random_floats(bs, 13),
                    dy = random_floats(ys, 14), dw0 = random_floats(ws, 15), db0 = random_floats(bs, 16);
-        check_op(p, name("dense", s), {x, w, bias}, ys, [s](Backend& be, const std::vector<Buffer>& in, float* y) {
+        check_op(p, name("dense", s), {x, w, bias}, ys, [s](OpBackend& be, const std::vector<Buffer>& in, float* y) {
             be.dense_forward(s.batch, s.inputs, s.outputs, in[0].data(), in[1].data(), in[2].data(), y);
         });
-        check_op(p, name("dense backward-data", s), {w, dy}, xs, [s](Backend& be, const std::vector<Buffer>& in, float* dx) {
+        check_op(p, name("dense backward-data", s), {w, dy}, xs, [s](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
             be.dense_backward_data(s.batch, s.inputs, s.outputs, in[0].data(), in[1].data(), dx);
         });
         for (bool accumulate : {false, true})

@@ -45,11 +45,11 @@ TEST_CASE("gpu: global average pool forward and backward match the CPU", "[gpu][
         const std::size_t planes = std::size_t(s.batch) * s.channels, n = planes * s.pixels;
         const std::string shape = std::to_string(s.batch) + "x" + std::to_string(s.channels) + "x" + std::to_string(s.pixels);
         check_op(p, "global avg pool " + shape, {random_floats(n, 4)}, planes,
-                 [s](Backend& be, const std::vector<Buffer>& in, float* y) {
+                 [s](OpBackend& be, const std::vector<Buffer>& in, float* y) {
                      be.global_avg_pool_forward(s.batch, s.channels, s.pixels, in[0].data(), y);
                  });
         check_op(p, "global avg pool backward " + shape, {random_floats(planes, 5)}, n,
-                 [s](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                 [s](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
                      be.global_avg_pool_backward(s.batch, s.channels, s.pixels, in[0].data(), dx);
                  });
     }

@@ -9,7 +9,10 @@ using namespace nst;
 using namespace nst::test;
 
 TEST_CASE("kernels: global average pooling equals the CPU's bit for bit", "[kernels][global_avg_pool]") {
-    for (auto [planes, pixels] : {std::pair<std::size_t, std::size_t>{6, 5}, {300, 1}, {2, 1000}}) {
+    for (const auto& shape : {std::pair<std::size_t, std::size_t>{6, 5}, {300, 1}, {2, 1000}}) {
+        // (plain copies: a lambda may not capture structured bindings in C++17)
+        const std::size_t planes = std::get<0>(shape);
+        const std::size_t pixels = std::get<1>(shape);
         const auto x = random_floats(planes * pixels, 4), dy = random_floats(planes, 5);
         auto cpu = twin();
         Buffer X = put(*cpu, x), Y = cpu->allocate(planes), DY = put(*cpu, dy), DX = cpu->allocate(planes * pixels);

@@ -48,7 +48,7 @@ TEST_CASE("cpu style loss: value and gradient, set and accumulated", "[ops][gram
 }
 
 TEST_CASE("gradcheck: style loss with respect to the features", "[gradcheck][gram]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     const int C = 3;
     const std::int64_t M = 7;
     const auto F = random_floats(C * M, 37);
@@ -70,7 +70,7 @@ TEST_CASE("gpu: Gram matrices with SGEMM and SSYRK (mirrored) match the CPU, non
             check_op(p,
                      std::string(method == GramMethod::Syrk ? "syrk" : "gemm") + " gram " + std::to_string(C) + "x" +
                          std::to_string(M),
-                     {F}, std::size_t(C) * C, [&, C = C, M = M](Backend& be, const std::vector<Buffer>& in, float* G) {
+                     {F}, std::size_t(C) * C, [&, C = C, M = M](OpBackend& be, const std::vector<Buffer>& in, float* G) {
                          be.gram(in[0].data(), C, M, G);
                      });
         }
@@ -96,7 +96,7 @@ TEST_CASE("gpu: style loss value and gradient (one GEMM) match the CPU", "[gpu][
                                     : accumulate ? " grad+="
                                                  : " grad"),
                              {F, A, prior}, count,
-                             [&, C = C, M = M](Backend& be, const std::vector<Buffer>& in, float* out) {
+                             [&, C = C, M = M](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                                  Buffer scratch = poisoned(be, std::size_t(C) * C),
                                         grad = be.allocate(std::size_t(C) * M), loss = poisoned(be, 1);
                                  be.copy(in[2].data(), grad.data(), grad.size());
@@ -127,11 +127,11 @@ TEST_CASE("gpu: Gram and style gradient at a 1024 px pass's size (64 x 1M) match
     for (GramMethod method : {GramMethod::Gemm, GramMethod::Syrk}) {
         Pair q = backends(Precision::Fp32, method);
         const std::string tag = std::string(method == GramMethod::Syrk ? "syrk" : "gemm") + " 64x1048576";
-        check_op(q, tag + " gram", {F}, std::size_t(C) * C, [&](Backend& be, const std::vector<Buffer>& in, float* G) {
+        check_op(q, tag + " gram", {F}, std::size_t(C) * C, [&](OpBackend& be, const std::vector<Buffer>& in, float* G) {
             be.gram(in[0].data(), C, M, G);
         }, kLarge);
         check_op(q, tag + " style grad", {F, A}, std::size_t(C) * M,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* dF) {
+                 [&](OpBackend& be, const std::vector<Buffer>& in, float* dF) {
                      Buffer scratch = poisoned(be, std::size_t(C) * C), loss = poisoned(be, 1);
                      be.style_loss(in[0].data(), C, M, in[1].data(), scratch.data(), 100.0f, loss.data(), dF, false);
                      be.synchronize();

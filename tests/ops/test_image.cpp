@@ -74,10 +74,10 @@ TEST_CASE("gpu: image ops and noise are bit-identical to the CPU", "[gpu][image]
     for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>((i * 131 + 7) % 256);
     std::vector<float> tensors[2];
     std::vector<std::uint8_t> images[2];
-    Backend* both[2] = {p.gpu.get(), p.cpu.get()};
+    OpBackend* both[2] = {p.gpu.get(), p.cpu.get()};
     const auto drift = random_floats(std::size_t(3) * H * W, 124, -200, 200);
     for (int k = 0; k < 2; ++k) {
-        Backend& be = *both[k];
+        OpBackend& be = *both[k];
         Buffer x = poisoned(be, std::size_t(3) * H * W), d = put(be, drift);
         be.image_to_tensor(rgb.data(), H, W, mean, x.data());
         tensors[k] = get(be, x);
@@ -91,7 +91,7 @@ TEST_CASE("gpu: image ops and noise are bit-identical to the CPU", "[gpu][image]
     const auto content = random_floats(n, 125, -120, 130);
     check_op(
         p, "noise init 0.7 (bit-identical expected)", {content}, n,
-        [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+        [&](OpBackend& be, const std::vector<Buffer>& in, float* out) {
             be.noise_init(in[0].data(), n, 2024, 0.7f, out);
         },
         0.0);

@@ -12,7 +12,10 @@ using namespace nst::test;
 
 TEST_CASE("kernels: image conversions equal the CPU's bit for bit", "[kernels][image]") {
     const float mean[3] = {123.68f, 116.779f, 103.939f};
-    for (auto [H, W] : {std::pair{37, 53}, std::pair{1, 1}, std::pair{16, 16}}) {
+    for (const auto& shape : {std::pair{37, 53}, std::pair{1, 1}, std::pair{16, 16}}) {
+        // (plain copies: a lambda may not capture structured bindings in C++17)
+        const int H = std::get<0>(shape);
+        const int W = std::get<1>(shape);
         const std::size_t plane = std::size_t(H) * W;
         std::vector<std::uint8_t> rgb(plane * 3);
         for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>((i * 131 + 7) % 256);

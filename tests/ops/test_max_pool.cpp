@@ -64,9 +64,9 @@ TEST_CASE("gpu: max pool forward and backward match the CPU", "[gpu][max_pool]")
     for (const MaxPoolShape& s : shapes) {
         const auto x = random_floats(s.in_size(), 3, -2, 1), dy = random_floats(s.out_size(), 4);
         check_op(p, name("max pool", s), {x}, s.out_size(),
-                 [s](Backend& be, const std::vector<Buffer>& in, float* y) { be.max_pool_forward(s, in[0].data(), y); });
+                 [s](OpBackend& be, const std::vector<Buffer>& in, float* y) { be.max_pool_forward(s, in[0].data(), y); });
         check_op(p, name("max pool backward", s), {x, dy}, s.in_size(),
-                 [s](Backend& be, const std::vector<Buffer>& in, float* dx) {
+                 [s](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
                      Buffer y = be.allocate(s.out_size());
                      be.max_pool_forward(s, in[0].data(), y.data());
                      be.max_pool_backward(s, in[0].data(), y.data(), in[1].data(), dx);

@@ -19,10 +19,10 @@ void check_pool(Pair& p, const PoolShape& s, std::uint64_t seed) {
     const auto x = random_floats(xs, seed), dy = random_floats(ys, seed + 1);
     const std::string tag = std::string(s.mode == PoolMode::Max ? "max" : "avg") + " pool " +
                             std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width);
-    check_op(p, tag + " forward", {x}, ys, [&](Backend& be, const std::vector<Buffer>& in, float* y) {
+    check_op(p, tag + " forward", {x}, ys, [&](OpBackend& be, const std::vector<Buffer>& in, float* y) {
         be.pool_forward(s, in[0].data(), y);
     });
-    check_op(p, tag + " backward", {x, dy}, xs, [&](Backend& be, const std::vector<Buffer>& in, float* dx) {
+    check_op(p, tag + " backward", {x, dy}, xs, [&](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
         Buffer y = be.allocate(ys);
         be.pool_forward(s, in[0].data(), y.data());
         be.pool_backward(s, in[0].data(), y.data(), in[1].data(), dx);
@@ -55,7 +55,7 @@ TEST_CASE("cpu pooling follows TensorFlow's SAME padding at odd sizes", "[ops][p
 }
 
 TEST_CASE("gradcheck: pooling, average and max, odd sizes, away from max ties", "[gradcheck][pool]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     for (PoolMode mode : {PoolMode::Average, PoolMode::Max}) {
         const PoolShape s{1, 2, 5, 7, mode};
         const std::size_t xs = 2 * 5 * 7, ys = 2 * 3 * 4;

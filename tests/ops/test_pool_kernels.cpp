@@ -14,8 +14,12 @@ using namespace nst::test;
 
 TEST_CASE("kernels: SAME pooling forward and backward equal the CPU's at any size", "[kernels][pool]") {
     for (PoolMode mode : {PoolMode::Average, PoolMode::Max})
-        for (auto [c, h, w] : {std::tuple{3, 5, 7}, std::tuple{8, 9, 10}, std::tuple{2, 1, 1}, std::tuple{1, 3, 2},
+        for (const auto& shape : {std::tuple{3, 5, 7}, std::tuple{8, 9, 10}, std::tuple{2, 1, 1}, std::tuple{1, 3, 2},
                                std::tuple{64, 75, 100}, std::tuple{4, 33, 17}}) {
+            // (plain copies: a lambda may not capture structured bindings in C++17)
+            const int c = std::get<0>(shape);
+            const int h = std::get<1>(shape);
+            const int w = std::get<2>(shape);
             const PoolShape s{1, c, h, w, mode};
             const std::size_t xs = std::size_t(c) * h * w, ys = std::size_t(c) * s.out_height() * s.out_width();
             auto x = random_floats(xs, 111);

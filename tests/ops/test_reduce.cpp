@@ -13,7 +13,7 @@ namespace {
 
 // Inputs {a, b}: Σ(a−b)², Σa, Σab.
 Op reductions_op(std::size_t n) {
-    return [n](Backend& be, const std::vector<Buffer>& in, float* out) {
+    return [n](OpBackend& be, const std::vector<Buffer>& in, float* out) {
         be.squared_difference_sum(in[0].data(), in[1].data(), n, out);
         be.sum(in[0].data(), n, out + 1);
         be.dot(in[0].data(), in[1].data(), n, out + 2);

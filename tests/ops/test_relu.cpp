@@ -13,7 +13,7 @@ namespace {
 
 // Inputs {y, dy}: dx.
 Op relu_backward_op(std::size_t n) {
-    return [n](Backend& be, const std::vector<Buffer>& in, float* dx) {
+    return [n](OpBackend& be, const std::vector<Buffer>& in, float* dx) {
         be.relu_backward(in[0].data(), in[1].data(), dx, n);
     };
 }
@@ -34,7 +34,7 @@ TEST_CASE("cpu relu backward passes the gradient where the output is positive", 
 }
 
 TEST_CASE("gradcheck: ReLU backward away from the kink", "[gradcheck][relu]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     auto x = random_floats(200, 34);
     for (float& v : x) v = v < 0 ? v - 0.05f : v + 0.05f;  // |x| >= 0.05 >> h: no sign change within ±h
     const auto r = random_floats(200, 35);
@@ -60,7 +60,7 @@ TEST_CASE("gpu: ReLU backward (cuDNN) matches the CPU, in place too", "[gpu][rel
         const auto dy = random_floats(n, 110);
         check_op(p, "relu backward n=" + std::to_string(n), {y, dy}, n, relu_backward_op(n));
         check_op(p, "relu backward in place n=" + std::to_string(n), {y, dy}, n,
-                 [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+                 [&](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                      be.relu_backward(in[0].data(), in[1].data(), in[1].data(), n);
                      be.copy(in[1].data(), out, n);
                  });

@@ -35,7 +35,7 @@ TEST_CASE("gpu: SGD matches the CPU", "[gpu][sgd]") {
     const auto x = random_floats(n, 2, -10, 10), g = random_floats(n, 3, -3, 3), v = random_floats(n, 4);
     for (float momentum : {0.0f, 0.9f})
         check_op(p, "sgd x3 momentum " + std::to_string(momentum), {x, g, v}, n,
-                 [momentum](Backend& be, const std::vector<Buffer>& in, float* out) {
+                 [momentum](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                      be.copy(in[0].data(), out, n);
                      for (int t = 0; t < 3; ++t) be.sgd_step(out, in[1].data(), in[2].data(), n, 0.01f, momentum);
                  });

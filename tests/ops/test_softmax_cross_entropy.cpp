@@ -23,7 +23,7 @@ std::vector<float> labels_for(int batch, int classes, std::uint64_t seed) {
 
 // Inputs {logits, labels}; output [loss, correct, dlogits...].
 Op op(int batch, int classes) {
-    return [batch, classes](Backend& be, const std::vector<Buffer>& in, float* out) {
+    return [batch, classes](OpBackend& be, const std::vector<Buffer>& in, float* out) {
         Buffer scratch = be.allocate(2 * std::size_t(batch));
         be.softmax_cross_entropy(batch, classes, in[0].data(), in[1].data(), scratch.data(), out, out + 1, out + 2);
     };

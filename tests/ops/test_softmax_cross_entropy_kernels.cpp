@@ -9,7 +9,10 @@ using namespace nst;
 using namespace nst::test;
 
 TEST_CASE("kernels: softmax cross-entropy equals the CPU's bit for bit", "[kernels][softmax_cross_entropy]") {
-    for (auto [batch, classes] : {std::pair{4, 10}, std::pair{300, 7}, std::pair{1, 2}}) {
+    for (const auto& shape : {std::pair{4, 10}, std::pair{300, 7}, std::pair{1, 2}}) {
+        // (plain copies: a lambda may not capture structured bindings in C++17)
+        const int batch = std::get<0>(shape);
+        const int classes = std::get<1>(shape);
         const std::size_t n = std::size_t(batch) * classes;
         const auto logits = random_floats(n, 6, -6, 6);
         std::vector<float> labels(static_cast<std::size_t>(batch));

@@ -49,7 +49,7 @@ TEST_CASE("cpu temporal loss: value against the formula, the gradient added to d
 }
 
 TEST_CASE("gradcheck: temporal loss", "[gradcheck][temporal_loss]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     const int C = 3;
     const std::int64_t P = 4 * 5;
     const auto x = random_floats(std::size_t(C) * P, 41), w = random_floats(std::size_t(C) * P, 42);
@@ -72,7 +72,7 @@ TEST_CASE("gpu: temporal loss value and gradient match the CPU", "[gpu][temporal
         const std::string tag = std::to_string(C) + "x" + std::to_string(P);
         for (bool want_loss : {false, true})
             check_op(p, "temporal " + tag + (want_loss ? " loss" : " grad+="), {x, w, c, prior}, want_loss ? 1 : n,
-                     [&, C = C, P = P](Backend& be, const std::vector<Buffer>& in, float* out) {
+                     [&, C = C, P = P](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                          Buffer grad = be.allocate(n), loss = poisoned(be, 1);
                          be.copy(in[3].data(), grad.data(), n);
                          be.temporal_loss(C, P, in[0].data(), in[1].data(), in[2].data(), 0.3f, loss.data(),

@@ -10,8 +10,11 @@ using namespace nst;
 using namespace nst::test;
 
 TEST_CASE("kernels: the temporal loss and its gradient equal the CPU's", "[kernels][temporal_loss]") {
-    for (auto [C, P] : {std::pair{3, std::int64_t(30 * 41)}, std::pair{1, std::int64_t(1)},
+    for (const auto& shape : {std::pair{3, std::int64_t(30 * 41)}, std::pair{1, std::int64_t(1)},
                         std::pair{3, std::int64_t(7)}, std::pair{2, std::int64_t(257)}}) {
+        // (plain copies: a lambda may not capture structured bindings in C++17)
+        const int C = std::get<0>(shape);
+        const std::int64_t P = std::get<1>(shape);
         const std::size_t n = std::size_t(C) * static_cast<std::size_t>(P);
         const auto x = random_floats(n, 131), w = random_floats(n, 132), prior = random_floats(n, 134);
         std::vector<float> c = random_floats(static_cast<std::size_t>(P), 133);

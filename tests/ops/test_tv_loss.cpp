@@ -19,7 +19,7 @@ TEST_CASE("cpu total-variation loss", "[ops][tv_loss]") {
 }
 
 TEST_CASE("gradcheck: total-variation loss", "[gradcheck][tv_loss]") {
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     const auto x = random_floats(2 * 4 * 5, 41);
     Buffer X = put(*b, x), TL = poisoned(*b, 1), DX = b->allocate(x.size());
     b->fill(DX.data(), x.size(), 0.0f);
@@ -36,7 +36,7 @@ TEST_CASE("gpu: total-variation loss value and gradient match the CPU", "[gpu][t
         const std::string tag = std::to_string(C) + "x" + std::to_string(H) + "x" + std::to_string(W);
         for (bool want_loss : {false, true})
             check_op(p, "tv " + tag + (want_loss ? " loss" : " grad+="), {F, prior}, want_loss ? 1 : n,
-                     [&, C = C, H = H, W = W](Backend& be, const std::vector<Buffer>& in, float* out) {
+                     [&, C = C, H = H, W = W](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                          Buffer grad = be.allocate(n), loss = poisoned(be, 1);
                          be.copy(in[1].data(), grad.data(), n);
                          be.tv_loss(1, C, H, W, in[0].data(), 0.3f, loss.data(), grad.data());

@@ -10,7 +10,11 @@ using namespace nst;
 using namespace nst::test;
 
 TEST_CASE("kernels: total variation's value and gradient equal the CPU's", "[kernels][tv_loss]") {
-    for (auto [planes, H, W] : {std::tuple{64, 30, 41}, std::tuple{1, 1, 1}, std::tuple{3, 7, 1}, std::tuple{6, 5, 9}}) {
+    for (const auto& shape : {std::tuple{64, 30, 41}, std::tuple{1, 1, 1}, std::tuple{3, 7, 1}, std::tuple{6, 5, 9}}) {
+        // (plain copies: a lambda may not capture structured bindings in C++17)
+        const int planes = std::get<0>(shape);
+        const int H = std::get<1>(shape);
+        const int W = std::get<2>(shape);
         const std::size_t n = std::size_t(planes) * H * W;
         const auto x = random_floats(n, 120), prior = random_floats(n, 121);
         auto cpu = twin();

@@ -40,7 +40,7 @@ TEST_CASE("gpu: axpy and scale match the CPU", "[gpu][vector]") {
     Pair p = backends();
     const std::size_t n = 100001;
     const auto x = random_floats(n, 122, -100, 100), g = random_floats(n, 123, -5, 5);
-    check_op(p, "axpy+scale", {x, g}, n, [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+    check_op(p, "axpy+scale", {x, g}, n, [&](OpBackend& be, const std::vector<Buffer>& in, float* out) {
         be.copy(in[0].data(), out, n);
         be.axpy(-0.75f, in[1].data(), out, n);
         be.scale(1.5f, out, n);
@@ -54,14 +54,14 @@ TEST_CASE("gpu: device-scalar ops (L-BFGS's) match the CPU", "[gpu][vector][lbfg
     // scalars: [alpha, num, den, zero]
     const std::vector<float> scalars = {0.625f, 3.5f, 7.0f, 0.0f};
     check_op(p, "axpy_scalar + scale_scalar", {x, y, scalars}, n,
-             [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+             [&](OpBackend& be, const std::vector<Buffer>& in, float* out) {
                  be.copy(in[1].data(), out, n);
                  be.axpy_scalar(-1.0f, in[2].data(), in[0].data(), out, n);
                  be.scale_scalar(in[2].data() + 1, out, n);
              });
     check_op(
         p, "scalar_ratio/subtract", {scalars}, 4,
-        [&](Backend& be, const std::vector<Buffer>& in, float* out) {
+        [&](OpBackend& be, const std::vector<Buffer>& in, float* out) {
             be.fill(out, 4, 9.0f);
             const float* s = in[0].data();
             be.scalar_ratio(s + 1, s + 2, s + 2, 1e-10f, 0.0f, out);       // 0.5

@@ -15,7 +15,7 @@ constexpr std::size_t kSizes[] = {1, 255, 256, 257, 100003};
 
 // The CPU backend's result of `op` on copies of x and y (y is the one changed).
 std::vector<float> on_cpu(const std::vector<float>& x, const std::vector<float>& y,
-                          const std::function<void(Backend&, const float*, float*, std::size_t)>& op) {
+                          const std::function<void(OpBackend&, const float*, float*, std::size_t)>& op) {
     auto cpu = twin();
     Buffer X = put(*cpu, x), Y = put(*cpu, y);
     op(*cpu, X.data(), Y.data(), x.size());
@@ -33,7 +33,7 @@ TEST_CASE("kernels: fill, axpy and scale equal the CPU's bit for bit, all sizes"
             kernels::axpy(-0.75f, X.data(), Y.data(), n, nullptr);
             kernels::scale(1.5f, Y.data(), n, nullptr);
             kernels::fill(F.data(), n, 2.5f, nullptr);
-            CHECK(same_bits(Y.values(), on_cpu(x, y, [](Backend& b, const float* px, float* py, std::size_t m) {
+            CHECK(same_bits(Y.values(), on_cpu(x, y, [](OpBackend& b, const float* px, float* py, std::size_t m) {
                 b.axpy(-0.75f, px, py, m);
                 b.scale(1.5f, py, m);
             })));
@@ -56,7 +56,7 @@ TEST_CASE("kernels: the device-scalar ops equal the CPU's", "[kernels][vector][l
     kernels::scalar_ratio(s + 1, s + 3, s + 3, 1e-10f, -1.0f, out.data() + 2, nullptr);  // kept: 9
     kernels::scalar_subtract(S.data(), S.data() + 1, out.data() + 3, nullptr);                  // -2.875
     CHECK(out.values() == std::vector<float>{0.5f, 0.0f, 9.0f, -2.875f});
-    CHECK(same_bits(Y.values(), on_cpu(x, y, [](Backend& b, const float* px, float* py, std::size_t m) {
+    CHECK(same_bits(Y.values(), on_cpu(x, y, [](OpBackend& b, const float* px, float* py, std::size_t m) {
         const float alpha = 0.625f, scale = 3.5f;
         b.axpy_scalar(-1.0f, &alpha, px, py, m);
         b.scale_scalar(&scale, py, m);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 
 namespace nst::test {
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 #include "reference_ops.hpp"
 
 namespace nst::test {

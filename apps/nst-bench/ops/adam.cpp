@@ -10,7 +10,7 @@ namespace {
 void register_adam_over(const Target& t, const std::string& shape, std::size_t n) {
     const Device device = t.device;
     add(t.name("adam", shape), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, n), g = random_buffer(b, n), m = random_buffer(b, n), v = b.allocate(n);
         b.fill(v.data(), n, 1.0f);
         int step = 1;

@@ -13,7 +13,7 @@ void register_add(const Target& t) {
     const Device device = t.device;
     for (const auto& [layer, n] : outputs)
         add(t.name("add", resnet_shape(layer, B), "relu"), [=, n = n](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer a = random_buffer(b, n), c = random_buffer(b, n), y = b.allocate(n);
             time_op(st, b, [&] { b.add(a.data(), c.data(), y.data(), n, true); }, 12.0 * double(n), Work::Bytes);
         });

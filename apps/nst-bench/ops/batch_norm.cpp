@@ -18,7 +18,7 @@ void register_batch_norm(const Target& t) {
         BatchNormParams p;
         p.relu = true;
         add(t.name("batch_norm", shape, "training_forward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer x = random_buffer(b, n), g = random_buffer(b, ch), beta = random_buffer(b, ch), y = b.allocate(n),
                    m = b.allocate(ch), is = b.allocate(ch), mm = random_buffer(b, ch), mv = random_buffer(b, ch);
             time_op(st, b, [&] {
@@ -27,7 +27,7 @@ void register_batch_norm(const Target& t) {
             }, 12.0 * double(n), Work::Bytes);
         });
         add(t.name("batch_norm", shape, "backward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer x = random_buffer(b, n), y = random_buffer(b, n), dy = random_buffer(b, n), g = random_buffer(b, ch),
                    m = random_buffer(b, ch), is = random_buffer(b, ch), dx = b.allocate(n), dg = b.allocate(ch),
                    db = b.allocate(ch);
@@ -37,7 +37,7 @@ void register_batch_norm(const Target& t) {
             }, 28.0 * double(n), Work::Bytes);
         });
         add(t.name("batch_norm", shape, "inference"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer x = random_buffer(b, n), g = random_buffer(b, ch), beta = random_buffer(b, ch), y = b.allocate(n),
                    mm = random_buffer(b, ch), mv = b.allocate(ch);
             b.fill(mv.data(), ch, 1.0f);

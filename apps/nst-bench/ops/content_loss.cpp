@@ -10,7 +10,7 @@ void register_content_loss(const Target& t) {
     const std::size_t n = std::size_t(C) * M;
     const Device device = t.device;
     add(t.name("content_loss", t.shape(kContentLayer.name)), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer F = random_buffer(b, n), P = random_buffer(b, n), loss = b.allocate(1), dF = b.allocate(n);
         time_op(st, b, [&] { b.content_loss(F.data(), P.data(), C, M, 5.0f, loss.data(), dF.data(), false); }, 20.0 * n,
                 Work::Bytes);

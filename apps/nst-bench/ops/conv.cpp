@@ -14,24 +14,24 @@ void register_resnet_conv(const Target& t, const ResNetConv& c) {
     const std::string shape = resnet_shape(c.layer, s.batch);
     const Device device = t.device;
     add(t.name("conv", shape, "forward"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, s.in_size()), w = random_buffer(b, s.filter_size()),
                bias = random_buffer(b, std::size_t(s.out_channels)), y = b.allocate(s.out_size());
         st.SetLabel(b.describe_conv(s));
         time_op(st, b, [&] { b.conv_forward(s, x.data(), w.data(), bias.data(), y.data(), false); }, flop, Work::Flop);
     });
     add(t.name("conv", shape, "backward_data"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer dy = random_buffer(b, s.out_size()), w = random_buffer(b, s.filter_size()), dx = b.allocate(s.in_size());
         time_op(st, b, [&] { b.conv_backward_data(s, w.data(), dy.data(), dx.data()); }, flop, Work::Flop);
     });
     add(t.name("conv", shape, "backward_filter"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, s.in_size()), dy = random_buffer(b, s.out_size()), dw = b.allocate(s.filter_size());
         time_op(st, b, [&] { b.conv_backward_filter(s, x.data(), dy.data(), dw.data(), false); }, flop, Work::Flop);
     });
     add(t.name("conv", shape, "backward_bias"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer dy = random_buffer(b, s.out_size()), db = b.allocate(std::size_t(s.out_channels));
         time_op(st, b, [&] { b.conv_backward_bias(s, dy.data(), db.data(), false); }, 4.0 * double(s.out_size()),
                 Work::Bytes);
@@ -49,14 +49,14 @@ void register_conv(const Target& t) {
         const std::size_t xs = std::size_t(c.in) * side * side, ys = std::size_t(c.out) * side * side;
         const Device device = t.device;
         add(t.name("conv", t.shape(c.name), "forward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer x = random_buffer(b, xs), w = random_buffer(b, std::size_t(c.out) * c.in * 9),
                    bias = random_buffer(b, std::size_t(c.out)), y = b.allocate(ys);
             st.SetLabel(b.describe_conv(s));
             time_op(st, b, [&] { b.conv_forward(s, x.data(), w.data(), bias.data(), y.data(), true); }, flop, Work::Flop);
         });
         add(t.name("conv", t.shape(c.name), "backward_data"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer dy = random_buffer(b, ys), w = random_buffer(b, std::size_t(c.out) * c.in * 9), dx = b.allocate(xs);
             time_op(st, b, [&] { b.conv_backward_data(s, w.data(), dy.data(), dx.data()); }, flop, Work::Flop);
         });

@@ -20,14 +20,14 @@ void register_crop(const Target& t) {
         const std::size_t n = std::size_t(channels) * side * side, m = std::size_t(channels) * tile * tile;
         const std::string shape = std::string(c.shape) + "_" + std::to_string(tile) + "of" + std::to_string(side);
         add(t.name("crop", shape, "forward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer x = random_buffer(b, n), y = b.allocate(m);
             time_op(
                 st, b, [&] { b.crop_forward(channels, side, side, win, x.data(), y.data()); }, 8.0 * double(m),
                 Work::Bytes);
         });
         add(t.name("crop", shape, "backward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer dy = random_buffer(b, m), dx = random_buffer(b, n);
             time_op(
                 st, b, [&] { b.crop_backward(channels, side, side, win, dy.data(), dx.data()); }, 12.0 * double(m),

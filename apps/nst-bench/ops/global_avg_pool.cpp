@@ -11,13 +11,13 @@ void register_global_avg_pool(const Target& t) {
         const int channels = c, pixels = p;  // lambdas cannot capture structured bindings in C++17
         const std::size_t planes = std::size_t(B) * channels, n = planes * pixels;
         add(t.name("global_avg_pool", resnet_shape(layer, B), "forward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer x = random_buffer(b, n), y = b.allocate(planes);
             time_op(st, b, [&] { b.global_avg_pool_forward(B, channels, pixels, x.data(), y.data()); },
                     4.0 * double(n + planes), Work::Bytes);
         });
         add(t.name("global_avg_pool", resnet_shape(layer, B), "backward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer dy = random_buffer(b, planes), dx = b.allocate(n);
             time_op(st, b, [&] { b.global_avg_pool_backward(B, channels, pixels, dy.data(), dx.data()); },
                     4.0 * double(n + planes), Work::Bytes);

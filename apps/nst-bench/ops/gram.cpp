@@ -13,12 +13,12 @@ void register_gram(const Target& t) {
         const Device device = t.device;
         for (GramMethod method : {GramMethod::Gemm, GramMethod::Syrk})
             add(t.name("gram", t.shape(l.name), method == GramMethod::Gemm ? "gemm" : "syrk"), [=](benchmark::State& st) {
-                Backend& b = backend(device, Precision::Fp32, method);
+                OpBackend& b = backend(device, Precision::Fp32, method);
                 Buffer F = random_buffer(b, std::size_t(C) * M), G = b.allocate(std::size_t(C) * C);
                 time_op(st, b, [&] { b.gram(F.data(), C, M, G.data()); }, flop, Work::Flop);
             });
         add(t.name("gram", t.shape(l.name), "style_loss"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer F = random_buffer(b, std::size_t(C) * M), A = random_buffer(b, std::size_t(C) * C),
                    D = b.allocate(std::size_t(C) * C), loss = b.allocate(1), dF = b.allocate(std::size_t(C) * M);
             time_op(st, b, [&] { b.style_loss(F.data(), C, M, A.data(), D.data(), 1.0f, loss.data(), dF.data(), false); },

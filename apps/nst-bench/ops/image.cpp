@@ -15,19 +15,19 @@ void register_image(const Target& t) {
     const Device device = t.device;
     const float mean[3] = {123.68f, 116.779f, 103.939f};
     add(t.name("image", shape, "to_tensor"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         std::vector<std::uint8_t> rgb(n, 128);
         Buffer x = b.allocate(n);
         time_op(st, b, [&] { b.image_to_tensor(rgb.data(), side, side, mean, x.data()); }, 15.0 * pixels, Work::Bytes);
     });
     add(t.name("image", shape, "to_image"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         std::vector<std::uint8_t> rgb(n);
         Buffer x = random_buffer(b, n);
         time_op(st, b, [&] { b.tensor_to_image(x.data(), side, side, mean, rgb.data()); }, 15.0 * pixels, Work::Bytes);
     });
     add(t.name("image", shape, "noise_init"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer content = random_buffer(b, n), out = b.allocate(n);
         time_op(st, b, [&] { b.noise_init(content.data(), n, 7, 0.7f, out.data()); }, 8.0 * n, Work::Bytes);
     });

@@ -9,12 +9,12 @@ void register_max_pool(const Target& t) {
     const std::size_t xs = s.in_size(), ys = s.out_size();
     const Device device = t.device;
     add(t.name("max_pool", resnet_shape("pool1", s.batch), "forward"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, xs), y = b.allocate(ys);
         time_op(st, b, [&] { b.max_pool_forward(s, x.data(), y.data()); }, 4.0 * double(xs + ys), Work::Bytes);
     });
     add(t.name("max_pool", resnet_shape("pool1", s.batch), "backward"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, xs), y = b.allocate(ys), dy = random_buffer(b, ys), dx = b.allocate(xs);
         b.max_pool_forward(s, x.data(), y.data());
         time_op(st, b, [&] { b.max_pool_backward(s, x.data(), y.data(), dy.data(), dx.data()); },

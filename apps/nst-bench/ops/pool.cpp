@@ -14,12 +14,12 @@ void register_shape(const Target& t, const std::string& shape, int channels, int
     const std::string m = mode == PoolMode::Max ? "max" : "avg";
     const Device device = t.device;
     add(t.name("pool", shape, m + "_forward"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, xs), y = b.allocate(ys);
         time_op(st, b, [&] { b.pool_forward(s, x.data(), y.data()); }, 4.0 * double(xs + ys), Work::Bytes);
     });
     add(t.name("pool", shape, m + "_backward"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, xs), y = b.allocate(ys), dy = random_buffer(b, ys), dx = b.allocate(xs);
         b.pool_forward(s, x.data(), y.data());
         time_op(st, b, [&] { b.pool_backward(s, x.data(), y.data(), dy.data(), dx.data()); }, 4.0 * double(2 * xs + 2 * ys),

@@ -10,17 +10,17 @@ void register_reduce(const Target& t) {
     const std::string shape = t.shape(kStyleLayers[0].name);
     const Device device = t.device;
     add(t.name("reduce", shape, "squared_difference_sum"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer a = random_buffer(b, n), c = random_buffer(b, n), out = b.allocate(1);
         time_op(st, b, [&] { b.squared_difference_sum(a.data(), c.data(), n, out.data()); }, 8.0 * n, Work::Bytes);
     });
     add(t.name("reduce", shape, "sum"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer a = random_buffer(b, n), out = b.allocate(1);
         time_op(st, b, [&] { b.sum(a.data(), n, out.data()); }, 4.0 * n, Work::Bytes);
     });
     add(t.name("reduce", shape, "dot"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer a = random_buffer(b, n), c = random_buffer(b, n), out = b.allocate(1);
         time_op(st, b, [&] { b.dot(a.data(), c.data(), n, out.data()); }, 8.0 * n, Work::Bytes);
     });

@@ -9,7 +9,7 @@ void register_relu(const Target& t) {
         const std::size_t n = std::size_t(l.channels) * side * side;
         const Device device = t.device;
         add(t.name("relu", t.shape(l.name), "backward"), [=](benchmark::State& st) {
-            Backend& b = backend(device);
+            OpBackend& b = backend(device);
             Buffer y = random_buffer(b, n), dy = random_buffer(b, n), dx = b.allocate(n);
             time_op(st, b, [&] { b.relu_backward(y.data(), dy.data(), dx.data(), n); }, 12.0 * n, Work::Bytes);
         });

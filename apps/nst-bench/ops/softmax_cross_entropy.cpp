@@ -8,7 +8,7 @@ void register_softmax_cross_entropy(const Target& t) {
     const int B = t.train_batch, C = 100;
     const Device device = t.device;
     add(t.name("softmax_cross_entropy", resnet_shape("predictions", B)), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         std::vector<float> labels(static_cast<std::size_t>(B));
         for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = float(i % C);
         Buffer z = random_buffer(b, std::size_t(B) * C), l = b.allocate(labels.size()), s = b.allocate(2 * labels.size()),

@@ -11,7 +11,7 @@ void register_temporal_loss(const Target& t) {
     const std::size_t n = std::size_t(3) * static_cast<std::size_t>(pixels);
     const Device device = t.device;
     add(t.name("temporal_loss", t.shape("image")), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, n), w = random_buffer(b, n), c = b.allocate(static_cast<std::size_t>(pixels));
         Buffer loss = b.allocate(1), dx = random_buffer(b, n);
         b.fill(c.data(), c.size(), 1.0f);

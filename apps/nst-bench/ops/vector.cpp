@@ -9,17 +9,17 @@ void register_vector(const Target& t) {
     const std::string shape = t.shape("image");
     const Device device = t.device;
     add(t.name("vector", shape, "axpy"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, n), y = random_buffer(b, n);
         time_op(st, b, [&] { b.axpy(1e-3f, x.data(), y.data(), n); }, 12.0 * n, Work::Bytes);
     });
     add(t.name("vector", shape, "axpy_scalar"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, n), y = random_buffer(b, n), alpha = random_buffer(b, 1);
         time_op(st, b, [&] { b.axpy_scalar(1.0f, alpha.data(), x.data(), y.data(), n); }, 12.0 * n, Work::Bytes);
     });
     add(t.name("vector", shape, "scale"), [=](benchmark::State& st) {
-        Backend& b = backend(device);
+        OpBackend& b = backend(device);
         Buffer x = random_buffer(b, n);
         time_op(st, b, [&] { b.scale(0.999f, x.data(), n); }, 8.0 * n, Work::Bytes);
     });

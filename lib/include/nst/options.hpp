@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "nst/op_params.hpp"
 #include "nst/image.hpp"
 
 namespace nst {

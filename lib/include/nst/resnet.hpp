@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "nst/op_params.hpp"
 
 namespace nst {
 

@@ -33,6 +33,7 @@ struct StyleImage {
 void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool,
                        int tile = 0);
 
+// The loss and its terms (libnst's table of terms: lib/src/transfer/loss_terms.hpp).
 struct Losses {
     float total = 0.0f;
     float content = 0.0f;  // content_weight · Σ layer weight · Σ(F−P)²/(4NM)
@@ -40,6 +41,15 @@ struct Losses {
     float tv = 0.0f;       // tv_weight · Σ squared neighbour differences
     float temporal = 0.0f;  // temporal_weight · Σ c (x − w)² / (3HW) (video; 0 without)
 };
+
+// One loss term as reports show it: its name and its value in Losses.
+struct LossColumn {
+    const char* name;  // "content", "style", "tv", "temporal"
+    float Losses::*value;
+};
+// The terms a transfer with these options reports, in order: content, style and tv always, others (the
+// video's temporal term) when weighted. nst's progress line and --log columns.
+std::vector<LossColumn> loss_columns(const TransferOptions& options);
 
 // Memory an untiled transfer of this size would allocate on this backend at its peak, in bytes: the network's
 // activations and weights, the gradients, the targets, the optimiser's state, the style images' networks
@@ -183,6 +193,7 @@ public:
 
     // The current image (after the steps taken so far); of a batch, image `index`.
     Image image(int index = 0) const;
+    const TransferOptions& options() const noexcept;  // as given, validated
     int batch() const noexcept;  // images optimised together (1 unless a batch was given)
     int width() const noexcept;
     int height() const noexcept;

@@ -1,5 +1,7 @@
 #include "nst/backend.hpp"
 
+#include "core/op_backend.hpp"
+
 #include <utility>
 
 namespace nst {
@@ -33,8 +35,20 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
     return *this;
 }
 
+std::unique_ptr<OpBackend> make_op_backend(Device device, const BackendOptions& options) {
+    return device == Device::Cuda ? make_cuda_op_backend(options) : make_cpu_op_backend(options);
+}
+
+std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& options) {
+    return make_cpu_op_backend(options);
+}
+
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
+    return make_cuda_op_backend(options);
+}
+
 std::unique_ptr<Backend> make_backend(Device device, const BackendOptions& options) {
-    return device == Device::Cuda ? make_cuda_backend(options) : make_cpu_backend(options);
+    return make_op_backend(device, options);
 }
 
 }  // namespace nst

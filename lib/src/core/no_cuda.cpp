@@ -1,7 +1,7 @@
 // A CPU-only build's stand-ins for the CUDA side (-DNST_WITH_CUDA=OFF, or no CUDA toolkit at configure
 // time): no device is ever usable, the CUDA backend cannot be made, and `nst --version` says why.
 #include "core/cuda_environment.hpp"
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 #include "nst/device.hpp"
 #include "nst/error.hpp"
 
@@ -22,7 +22,7 @@ int cuda_device_count() noexcept {
     return 0;
 }
 
-std::unique_ptr<Backend> make_cuda_backend(const BackendOptions&) {
+std::unique_ptr<OpBackend> make_cuda_op_backend(const BackendOptions&) {
     throw Error(std::string("CUDA backend: ") + kNoCuda);
 }
 

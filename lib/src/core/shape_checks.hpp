@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "nst/backend.hpp"
+#include "core/op_shapes.hpp"
 
 namespace nst {
 

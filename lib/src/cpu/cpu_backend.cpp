@@ -24,7 +24,7 @@ void release_host(float* data, std::size_t size, void* context) noexcept {
 }  // namespace
 
 CpuBackend::CpuBackend(const BackendOptions& options)
-    : Backend(options),
+    : OpBackend(options),
       threads_(options.cpu_threads > 0 ? options.cpu_threads : omp_get_max_threads()),
       memory_(std::make_shared<MemoryCounter>()) {
     if (options.cpu_threads > 0) openblas_set_num_threads(options.cpu_threads);
@@ -104,7 +104,7 @@ CpuBackend::~CpuBackend() {
 
 namespace nst {
 
-std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& options) {
+std::unique_ptr<OpBackend> make_cpu_op_backend(const BackendOptions& options) {
     return std::make_unique<cpu::CpuBackend>(options);
 }
 

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "core/memory_counter.hpp"
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 
 namespace nst::cpu {
 
-class CpuBackend final : public Backend {
+class CpuBackend final : public OpBackend {
 public:
     explicit CpuBackend(const BackendOptions& options);
     ~CpuBackend() override;

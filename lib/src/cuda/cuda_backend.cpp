@@ -20,7 +20,7 @@ void release_device(float* data, std::size_t size, void* context) noexcept {
 
 }  // namespace
 
-CudaBackend::CudaBackend(const BackendOptions& options) : Backend(options), memory_(std::make_shared<MemoryCounter>()) {
+CudaBackend::CudaBackend(const BackendOptions& options) : OpBackend(options), memory_(std::make_shared<MemoryCounter>()) {
     std::string why;
     if (!cuda_device_usable(&why, options.cuda_device))
         throw Error("CUDA backend: no usable CUDA device (" + why + ")");
@@ -123,7 +123,7 @@ void CudaBackend::synchronize() {
 
 namespace nst {
 
-std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
+std::unique_ptr<OpBackend> make_cuda_op_backend(const BackendOptions& options) {
     return std::make_unique<cuda::CudaBackend>(options);
 }
 

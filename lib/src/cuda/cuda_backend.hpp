@@ -12,7 +12,7 @@
 
 #include "core/memory_counter.hpp"
 #include "cuda_owners.hpp"
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 
 namespace nst::cuda {
 
@@ -63,7 +63,7 @@ struct PoolPlan {
     PoolingDescriptor pool;
 };
 
-class CudaBackend final : public Backend {
+class CudaBackend final : public OpBackend {
 public:
     explicit CudaBackend(const BackendOptions& options);
     ~CudaBackend() override;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "host_device.hpp"
-#include "nst/backend.hpp"
+#include "nst/op_params.hpp"
 #include "nst/error.hpp"
 
 namespace nst::shared {

@@ -6,7 +6,7 @@
 #include <cstddef>
 
 #include "host_device.hpp"
-#include "nst/backend.hpp"
+#include "core/op_shapes.hpp"
 
 namespace nst::shared {
 

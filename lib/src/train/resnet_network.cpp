@@ -17,7 +17,7 @@ struct ConvBnLayer {
     float *dw, *db, *dgamma, *dbeta, *moving_mean, *moving_var;
     Buffer conv_out, out, saved_mean, saved_inv_std;
 
-    ConvBnLayer(Backend& be, const ConvBnSpec& spec, const ParameterLayout& layout, float* params, float* grads,
+    ConvBnLayer(OpBackend& be, const ConvBnSpec& spec, const ParameterLayout& layout, float* params, float* grads,
                 float* state)
         : shape(spec.conv) {
         this->params.relu = spec.relu;
@@ -37,7 +37,7 @@ struct ConvBnLayer {
     }
     BatchNormShape bn(int n) const { return {n, shape.out_channels, shape.out_height(), shape.out_width()}; }
 
-    void forward(Backend& be, const float* x, int n, bool training) {
+    void forward(OpBackend& be, const float* x, int n, bool training) {
         be.conv_forward(at(n), x, w, b, conv_out.data(), false);
         if (training)
             be.batch_norm_forward_training(bn(n), params, conv_out.data(), gamma, beta, out.data(), saved_mean.data(),
@@ -47,7 +47,7 @@ struct ConvBnLayer {
                                             out.data());
     }
     // dy: the gradient of `out`; tmp: scratch of conv_out's size; dx (may be dy, or nullptr when not needed).
-    void backward(Backend& be, const float* x, const float* dy, float* tmp, float* dx, int n) {
+    void backward(OpBackend& be, const float* x, const float* dy, float* tmp, float* dx, int n) {
         be.batch_norm_backward(bn(n), params, conv_out.data(), out.data(), dy, gamma, saved_mean.data(),
                                saved_inv_std.data(), tmp, dgamma, dbeta, false);
         be.conv_backward_filter(at(n), x, tmp, dw, false);
@@ -68,7 +68,7 @@ struct BlockLayers {
     std::size_t out_size(int n) const { return layers[2].at(n).out_size(); }
     std::size_t in_size(int n) const { return layers[0].at(n).in_size(); }
 
-    void forward(Backend& be, const float* x, int n, bool training) {
+    void forward(OpBackend& be, const float* x, int n, bool training) {
         reduce().forward(be, x, n, training);
         conv().forward(be, reduce().out.data(), n, training);
         expand().forward(be, conv().out.data(), n, training);
@@ -76,7 +76,7 @@ struct BlockLayers {
         be.add(expand().out.data(), projection ? shortcut().out.data() : x, out.data(), out_size(n), true);
     }
     // g: the gradient of `out` (overwritten); dx: the gradient of x; t1, t2: scratch.
-    void backward(Backend& be, const float* x, float* g, float* dx, float* t1, float* t2, int n) {
+    void backward(OpBackend& be, const float* x, float* g, float* dx, float* t1, float* t2, int n) {
         be.relu_backward(out.data(), g, g, out_size(n));
         expand().backward(be, conv().out.data(), g, t1, t2, n);
         conv().backward(be, reduce().out.data(), t2, t1, t2, n);
@@ -93,7 +93,7 @@ struct BlockLayers {
 }  // namespace
 
 struct ResNetNetwork::Impl {
-    Backend& be;
+    OpBackend& be;
     ResNetSpec spec;
     const float* dense_w;
     const float* dense_b;
@@ -104,7 +104,7 @@ struct ResNetNetwork::Impl {
     Buffer pooled, features, logits, dlogits, dfeatures, loss_scratch;
     Buffer gradient[4];  // the backward's two running gradients and two scratch buffers
 
-    Impl(Backend& b, const ResNetSpec& s, const ParameterLayout& layout, float* params, float* grads, float* state);
+    Impl(OpBackend& b, const ResNetSpec& s, const ParameterLayout& layout, float* params, float* grads, float* state);
     std::size_t largest_activation() const;
     MaxPoolShape pool(int n) const {
         MaxPoolShape p = spec.pool;
@@ -115,7 +115,7 @@ struct ResNetNetwork::Impl {
     void backward(const float* images, int n);
 };
 
-ResNetNetwork::Impl::Impl(Backend& b, const ResNetSpec& s, const ParameterLayout& layout, float* params, float* grads,
+ResNetNetwork::Impl::Impl(OpBackend& b, const ResNetSpec& s, const ParameterLayout& layout, float* params, float* grads,
                           float* state)
     : be(b), spec(s) {
     dense_w = params + layout.dense_kernel(), dense_b = params + layout.dense_bias();
@@ -191,7 +191,7 @@ void ResNetNetwork::Impl::backward(const float* images, int n) {
     stem[0].backward(be, images, d, t1, nullptr, n);
 }
 
-ResNetNetwork::ResNetNetwork(Backend& backend, const ResNetSpec& spec, const ParameterLayout& layout, float* params,
+ResNetNetwork::ResNetNetwork(OpBackend& backend, const ResNetSpec& spec, const ParameterLayout& layout, float* params,
                              float* grads, float* state)
     : impl_(std::make_unique<Impl>(backend, spec, layout, params, grads, state)) {}
 

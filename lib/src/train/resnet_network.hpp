@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 #include "nst/resnet.hpp"
 #include "train/resnet_parameters.hpp"
 
@@ -15,7 +15,7 @@ namespace nst {
 class ResNetNetwork {
 public:
     // params and grads: the trainable arena and its gradient; state: the moving statistics (backend memory).
-    ResNetNetwork(Backend& backend, const ResNetSpec& spec, const ParameterLayout& layout, float* params, float* grads,
+    ResNetNetwork(OpBackend& backend, const ResNetSpec& spec, const ParameterLayout& layout, float* params, float* grads,
                   float* state);
     ~ResNetNetwork();
     // The floats a network of this spec allocates (its activations and the backward's buffers): what the

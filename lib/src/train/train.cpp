@@ -44,13 +44,13 @@ std::size_t estimate_training_memory(Backend& backend, const ResNetConfig& confi
     const std::size_t floats = (2 + moments) * layout.trainable_size() + layout.state_size() +
                                std::size_t(o.batch) * (image + 1) + 2 + ResNetNetwork::floats(spec);
     std::size_t workspace = 0;
-    for (const ConvShape& s : resnet50_conv_shapes(config, o.batch)) workspace = std::max(workspace, backend.conv_memory(s));
+    for (const ConvShape& s : resnet50_conv_shapes(config, o.batch)) workspace = std::max(workspace, ops_of(backend).conv_memory(s));
     return floats * sizeof(float) + workspace;
 }
 
 namespace {
 
-const TrainOptions& checked(Backend& backend, const ResNetConfig& config, const TrainOptions& o) {
+const TrainOptions& checked(OpBackend& backend, const ResNetConfig& config, const TrainOptions& o) {
     const std::size_t need = estimate_training_memory(backend, config, o), have = backend.available_memory();
     if (need > have)
         throw Error("training ResNet-50 at batch " + std::to_string(o.batch) + " needs about " + gib(need) +
@@ -62,7 +62,7 @@ const TrainOptions& checked(Backend& backend, const ResNetConfig& config, const 
 }  // namespace
 
 struct ResNetTrainer::Impl {
-    Backend& be;
+    OpBackend& be;
     TrainOptions options;
     ResNetSpec spec;
     ParameterLayout layout;
@@ -71,7 +71,7 @@ struct ResNetTrainer::Impl {
     std::int64_t steps = 0;
     std::vector<float> host_images, host_labels;
 
-    Impl(Backend& b, const ResNetConfig& config, const TrainOptions& o)
+    Impl(OpBackend& b, const ResNetConfig& config, const TrainOptions& o)
         : be(b), options(checked(b, config, o)), spec(resnet50_spec(config, o.batch)), layout(spec) {
         params = be.allocate(layout.trainable_size());
         grads = be.allocate(layout.trainable_size());
@@ -144,7 +144,7 @@ void ResNetTrainer::Impl::update() {
 }
 
 ResNetTrainer::ResNetTrainer(Backend& backend, const ResNetConfig& config, const TrainOptions& options)
-    : impl_(std::make_unique<Impl>(backend, config, options)) {}
+    : impl_(std::make_unique<Impl>(ops_of(backend), config, options)) {}
 
 ResNetTrainer::~ResNetTrainer() = default;
 

@@ -15,7 +15,7 @@ constexpr float kMinCurvature = 1e-10f;
 
 }  // namespace
 
-LbfgsOptimizer::LbfgsOptimizer(Backend& backend, std::size_t n, const LbfgsParams& params)
+LbfgsOptimizer::LbfgsOptimizer(OpBackend& backend, std::size_t n, const LbfgsParams& params)
     : backend_(backend), n_(n), history_(params.history), lr_(params.lr) {
     if (history_ < 1 || history_ > 1000)
         throw OptionError("lbfgs.history", std::to_string(history_) + " (must be 1 to 1000)");

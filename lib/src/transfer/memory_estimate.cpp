@@ -4,6 +4,7 @@
 
 #include "nst/error.hpp"
 #include "nst/transfer.hpp"
+#include "transfer/loss_terms.hpp"
 #include "transfer/objective.hpp"
 #include "transfer/tiled_objective.hpp"
 #include "transfer/tiling.hpp"
@@ -20,7 +21,7 @@ struct NetworkBytes {
     std::size_t outputs = 0, largest = 0, conv_scratch = 0, weights = 0;
 };
 
-NetworkBytes network_bytes(const Backend& b, const VggWeights& w, const TransferOptions& o, int width, int height,
+NetworkBytes network_bytes(const OpBackend& b, const VggWeights& w, const TransferOptions& o, int width, int height,
                            int batch = 1) {
     NetworkBytes n;
     for (const Stage& s : vgg_stages(w, o.pool, height, width, deepest_loss_layer(o), batch)) {
@@ -64,24 +65,25 @@ std::size_t estimate_tiled_memory(const Backend& backend, const VggWeights& w, c
     const TilePlan plan =
         plan_network_tiles(vgg_stages(w, o.pool, height, width, deepest_loss_layer(o)), width, height, tile);
     const std::vector<TilePlan> style_plans = style_tile_plans(o, plan, styles);
-    const TiledObjectiveBytes objective = tiled_objective_bytes(backend, w, o, plan, style_plans, kept_tiles);
+    const TiledObjectiveBytes objective = tiled_objective_bytes(ops_of(backend), w, o, plan, style_plans, kept_tiles);
     const std::size_t image = std::size_t(3) * width * height * kFloat;
     // Kept: the objective, the image; the content image's tensor until construction ends. While a style
     // image's targets are computed: its tensor (its tiles run on the objective's networks).
     std::size_t style = 0;
     for (const TilePlan& p : style_plans) style = std::max(style, std::size_t(3) * p.width * p.height * kFloat);
-    return objective.kept + 2 * image + objective.conv_scratch + std::max(style, optimizer_bytes(o, image));
+    return objective.kept + 2 * image + image_term_bytes(o, width, height) + objective.conv_scratch +
+           std::max(style, optimizer_bytes(o, image));
 }
 
 std::size_t estimate_transfer_memory(const Backend& backend, const VggWeights& w, const TransferOptions& o, int width,
                                      int height, const std::vector<StyleImage>& styles, int batch) {
     const std::size_t image = std::size_t(3) * width * height * kFloat * static_cast<std::size_t>(batch);
-    const NetworkBytes net = network_bytes(backend, w, o, width, height, batch);
+    const NetworkBytes net = network_bytes(ops_of(backend), w, o, width, height, batch);
     // Kept from the objective's construction to the end: weights, outputs, the backward pass's two gradient
     // buffers, the targets, the images; and the content images' tensor until construction ends.
-    const std::size_t temporal = o.temporal_weight > 0 ? image + std::size_t(width) * height * kFloat : 0;
     const std::size_t kept = net.weights + net.outputs + 2 * std::max(net.largest, image) +
-                             target_bytes(w, o, width, height, batch) + image + image + temporal;
+                             target_bytes(w, o, width, height, batch) + image + image +
+                             image_term_bytes(o, width, height);
     // While one style image's targets are computed: its tensor, and a network of its size if that differs
     // (always for a batch: the style runs alone).
     std::size_t style = 0, conv_scratch = net.conv_scratch;
@@ -90,7 +92,7 @@ std::size_t estimate_transfer_memory(const Backend& backend, const VggWeights& w
         if (!styles.empty()) style_image_size(o, width, height, st.image, &sw, &sh);
         std::size_t bytes = std::size_t(3) * sw * sh * kFloat;
         if (sw != width || sh != height || batch > 1) {
-            const NetworkBytes other = network_bytes(backend, w, o, sw, sh);
+            const NetworkBytes other = network_bytes(ops_of(backend), w, o, sw, sh);
             bytes += other.outputs;
             conv_scratch = std::max(conv_scratch, other.conv_scratch);
         }

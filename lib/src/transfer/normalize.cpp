@@ -16,7 +16,7 @@ namespace nst {
 namespace {
 
 // Σ over `window` of each channel of a network's stage output, added to sums[c] (downloaded; double).
-void add_channel_sums(Backend& backend, const VggNetwork& net, int k, const CropWindow& window,
+void add_channel_sums(OpBackend& backend, const VggNetwork& net, int k, const CropWindow& window,
                       std::vector<double>& sums) {
     const Stage& s = net.stage(k);
     std::vector<float> y(s.size());
@@ -32,7 +32,7 @@ void add_channel_sums(Backend& backend, const VggNetwork& net, int k, const Crop
 
 // Each convolution's per-channel sums of its activations over one reference image, over each tile's own
 // positions, which partition the image (tile <= 0: one tile, the whole image).
-void reference_sums(Backend& backend, const VggWeights& weights, const DeviceWeights& device, const Image& ref,
+void reference_sums(OpBackend& backend, const VggWeights& weights, const DeviceWeights& device, const Image& ref,
                     PoolMode pool, int tile, std::vector<std::vector<double>>& sums) {
     const std::string last = "relu" + weights.convs.back().name.substr(4);
     Buffer x = backend.allocate(std::size_t(3) * ref.width * ref.height);
@@ -51,8 +51,9 @@ void reference_sums(Backend& backend, const VggWeights& weights, const DeviceWei
 
 }  // namespace
 
-void normalize_network(Backend& backend, VggWeights& weights, const std::vector<Image>& references, PoolMode pool,
-                       int tile) {
+void normalize_network(Backend& public_backend, VggWeights& weights, const std::vector<Image>& references,
+                       PoolMode pool, int tile) {
+    OpBackend& backend = ops_of(public_backend);
     if (references.empty()) throw Error("normalize_network: no reference image");
     if (weights.convs.empty()) return;
     // m[l][c]: channel c's mean activation of conv l, averaged over the references (one forward pass each).

@@ -67,7 +67,7 @@ std::vector<LossTerm> make_terms(const VggNetwork& net, const std::vector<LayerW
 
 }  // namespace
 
-Objective::Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width,
+Objective::Objective(OpBackend& backend, const VggWeights& weights, const TransferOptions& options, int width,
                      int height, int batch)
     : ObjectiveBase(width, height, batch), backend_(backend), options_(options), mean_(weights.mean_rgb) {
     std::vector<Stage> stages = vgg_stages(weights, options.pool, height, width, deepest_loss_layer(options), batch);
@@ -83,21 +83,9 @@ Objective::Objective(Backend& backend, const VggWeights& weights, const Transfer
     const auto images = static_cast<std::size_t>(batch);
     content_values_ = backend_.allocate(images * content_terms_.size());
     style_values_ = backend_.allocate(images * style_terms_.size());
-    sums_ = backend_.allocate(images * kLossSums);
-    backend_.fill(sums_.data(), sums_.size(), 0.0f);  // the TV and temporal slots stay 0 without their terms
-    if (options.temporal_weight > 0) set_temporal_target();
-}
-
-// The video's temporal target as a tensor (mean-subtracted, like the image) and its mask, at the output size.
-void Objective::set_temporal_target() {
-    const Image& t = options_.temporal_target;
-    if (t.width != width_ || t.height != height_)
-        throw Error("the temporal target is " + std::to_string(t.width) + "x" + std::to_string(t.height) +
-                    ", the output " + std::to_string(width_) + "x" + std::to_string(height_));
-    temporal_target_ = backend_.allocate(image_size());
-    backend_.image_to_tensor(t.rgb.data(), height_, width_, mean_.data(), temporal_target_.data());
-    temporal_mask_ = backend_.allocate(options_.temporal_mask.size());
-    backend_.upload(options_.temporal_mask.data(), temporal_mask_.data(), temporal_mask_.size());
+    sums_ = backend_.allocate(images * kLossSlots);
+    backend_.fill(sums_.data(), sums_.size(), 0.0f);  // an image term's slot stays 0 without its weight
+    image_terms_ = std::make_unique<ImageTerms>(backend_, options_, mean_.data(), width, height);
 }
 
 void Objective::set_content_targets(const float* content) {
@@ -220,44 +208,18 @@ float* Objective::evaluate(const float* x, bool gradient) {
     return g;
 }
 
-// Each image's TV term (on the image itself; its gradient added to dL/dx) and its loss sums.
+// Each image's loss slots: the layer terms' values summed, the image terms (on the image itself; their
+// gradients added to dL/dx), and the total. (The temporal term has one image: check_batch_fits.)
 void Objective::sum_losses(const float* x, float* gradient) {
     const std::size_t nc = content_terms_.size(), ns = style_terms_.size();
     for (int b = 0; b < batch_; ++b) {
         const std::size_t at = static_cast<std::size_t>(b) * image_size();
-        float* sums = sums_.data() + static_cast<std::size_t>(b) * kLossSums;
-        if (options_.tv_weight > 0)
-            backend_.tv_loss(1, 3, height_, width_, x + at, options_.tv_weight, sums + kTvSum, gradient + at);
-        backend_.sum(content_values_.data() + b * nc, nc, sums + kContentSum);
-        backend_.sum(style_values_.data() + b * ns, ns, sums + kStyleSum);
-        if (b == 0 && options_.temporal_weight > 0)  // one image (check_batch_fits)
-            backend_.temporal_loss(3, std::int64_t(height_) * width_, x, temporal_target_.data(), temporal_mask_.data(),
-                                   options_.temporal_weight, sums + kTemporalSum, gradient);
-        backend_.sum(sums + kTvSum, 4, sums + kTotalSum);  // kTvSum, kContentSum, kStyleSum, kTemporalSum
+        float* sums = sums_.data() + static_cast<std::size_t>(b) * kLossSlots;
+        image_terms_->evaluate(x + at, sums, gradient + at);
+        backend_.sum(content_values_.data() + b * nc, nc, sums + loss_slot("content"));
+        backend_.sum(style_values_.data() + b * ns, ns, sums + loss_slot("style"));
+        sum_loss_slots(backend_, sums);
     }
-}
-
-std::vector<Losses> read_loss_sums(Backend& backend, const float* sums, int images) {
-    std::vector<float> v(static_cast<std::size_t>(images) * kLossSums);
-    backend.download(sums, v.data(), v.size());
-    std::vector<Losses> out;
-    for (int b = 0; b < images; ++b) {
-        const float* s = v.data() + static_cast<std::size_t>(b) * kLossSums;
-        out.push_back({s[kTotalSum], s[kContentSum], s[kStyleSum], s[kTvSum], s[kTemporalSum]});
-    }
-    return out;
-}
-
-Losses add_losses(const std::vector<Losses>& images) {
-    Losses total;
-    for (const Losses& l : images) {
-        total.total += l.total;
-        total.content += l.content;
-        total.style += l.style;
-        total.tv += l.tv;
-        total.temporal += l.temporal;
-    }
-    return total;
 }
 
 Losses ObjectiveBase::read_losses() {
@@ -265,10 +227,10 @@ Losses ObjectiveBase::read_losses() {
 }
 
 std::vector<Losses> Objective::read_batch_losses() {
-    return read_loss_sums(backend_, sums_.data(), batch_);
+    return read_loss_slots(backend_, sums_.data(), batch_);
 }
 
-std::vector<StyleTargets::Layer> download_style_terms(Backend& backend, const std::vector<const LossTerm*>& terms) {
+std::vector<StyleTargets::Layer> download_style_terms(OpBackend& backend, const std::vector<const LossTerm*>& terms) {
     std::vector<StyleTargets::Layer> layers;
     for (const LossTerm* t : terms) {
         StyleTargets::Layer l{t->layer, t->weight, std::vector<float>(t->target.size())};
@@ -278,7 +240,7 @@ std::vector<StyleTargets::Layer> download_style_terms(Backend& backend, const st
     return layers;
 }
 
-void upload_style_terms(Backend& backend, const std::vector<StyleTargets::Layer>& layers,
+void upload_style_terms(OpBackend& backend, const std::vector<StyleTargets::Layer>& layers,
                         const std::vector<LossTerm*>& terms) {
     if (layers.size() != terms.size()) throw Error("style targets for a different list of style layers");
     for (std::size_t i = 0; i < terms.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nst/transfer.hpp"
+#include "transfer/loss_terms.hpp"
 #include "transfer/vgg_network.hpp"
 
 namespace nst {
@@ -38,12 +39,6 @@ std::vector<double> style_shares(const std::vector<StyleImage>& styles);
 // norm2 = ΣA² (the weight is kept when it is 0).
 float normalized_style_weight(float weight, int channels, double pixels, float norm2);
 
-// The loss sums in backend memory, in this order: tv + content + style + temporal is one sum into kTotalSum.
-enum LossSum { kTvSum, kContentSum, kStyleSum, kTemporalSum, kTotalSum, kLossSums };
-// A batch's losses summed over its images.
-Losses add_losses(const std::vector<Losses>& images);
-// Downloads (waits for) the kLossSums slots of `images` images at `sums` (image b's at b x kLossSums).
-std::vector<Losses> read_loss_sums(Backend& backend, const float* sums, int images = 1);
 
 // The transfer's loss as a function of the image: evaluated whole (Objective) or tile by tile
 // (TiledObjective, tiled_objective.hpp), with the same results up to float summation order.
@@ -80,8 +75,8 @@ protected:
 
 // Host copies of the targets of `terms` (style terms: Gram matrices), and the same uploaded; nst::Error when
 // the layers differ from the terms'.
-std::vector<StyleTargets::Layer> download_style_terms(Backend& backend, const std::vector<const LossTerm*>& terms);
-void upload_style_terms(Backend& backend, const std::vector<StyleTargets::Layer>& layers,
+std::vector<StyleTargets::Layer> download_style_terms(OpBackend& backend, const std::vector<const LossTerm*>& terms);
+void upload_style_terms(OpBackend& backend, const std::vector<StyleTargets::Layer>& layers,
                         const std::vector<LossTerm*>& terms);
 
 class Objective final : public ObjectiveBase {
@@ -90,7 +85,7 @@ public:
     // evaluate() needs. Every image has its own content targets, losses and gradient; the style targets are
     // shared. The targets are set by set_content_targets (batch x 3 x H x W) and set_style_targets (or
     // import_style_targets) before the first evaluate().
-    Objective(Backend& backend, const VggWeights& weights, const TransferOptions& options, int width, int height,
+    Objective(OpBackend& backend, const VggWeights& weights, const TransferOptions& options, int width, int height,
               int batch = 1);
 
     void set_content_targets(const float* content) override;
@@ -103,22 +98,21 @@ public:
 private:
     void add_terms_at(int stage, float* gradient, bool started);
     void sum_losses(const float* x, float* gradient);
-    void set_temporal_target();
     void allocate_style_targets();
     void add_style_image(const VggWeights& weights, const StyleImage& style, double share);
     void normalize_style_layers();
 
-    Backend& backend_;
+    OpBackend& backend_;
     TransferOptions options_;
     std::array<float, 3> mean_;
     DeviceWeights weights_;
     std::unique_ptr<VggNetwork> network_;
     std::vector<LossTerm> content_terms_, style_terms_;
     Buffer content_values_, style_values_;  // one slot per term and image: image b's at b x terms
-    Buffer sums_;                           // kLossSums slots per image
+    Buffer sums_;                           // kLossSlots per image
     Buffer gram_scratch_;                   // the largest style layer's C x C
     Buffer grad_a_, grad_b_;                // the backward pass's two gradient buffers
-    Buffer temporal_target_, temporal_mask_;  // video: 3 x H x W and H x W
+    std::unique_ptr<ImageTerms> image_terms_;  // tv, temporal (loss_terms.hpp)
 };
 
 }  // namespace nst

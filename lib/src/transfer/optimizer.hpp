@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 #include "nst/options.hpp"
 
 namespace nst {
@@ -34,11 +34,11 @@ protected:
 // Adam (both flavours of nst::AdamFlavor) with its moments m and v, zero before the first step.
 class AdamOptimizer final : public Optimizer {
 public:
-    AdamOptimizer(Backend& backend, std::size_t n, const AdamParams& params);
+    AdamOptimizer(OpBackend& backend, std::size_t n, const AdamParams& params);
     void step(float* x, const float* g) override;
 
 private:
-    Backend& backend_;
+    OpBackend& backend_;
     std::size_t n_;
     AdamParams params_;
     Buffer m_, v_;
@@ -48,7 +48,7 @@ private:
 // s (steps) and y (gradient changes), entirely in backend memory; only the first step's |g|₁ is read back.
 class LbfgsOptimizer final : public Optimizer {
 public:
-    LbfgsOptimizer(Backend& backend, std::size_t n, const LbfgsParams& params);
+    LbfgsOptimizer(OpBackend& backend, std::size_t n, const LbfgsParams& params);
     void step(float* x, const float* g) override;
 
 private:
@@ -63,7 +63,7 @@ private:
     float* tmp() { return scalars_.data() + 2 * history_ + 1; }
     float* tmp2() { return scalars_.data() + 2 * history_ + 2; }
 
-    Backend& backend_;
+    OpBackend& backend_;
     std::size_t n_;
     int history_;
     float lr_;
@@ -73,6 +73,6 @@ private:
 };
 
 // The optimiser `options` ask for, over n floats.
-std::unique_ptr<Optimizer> make_optimizer(Backend& backend, std::size_t n, const TransferOptions& options);
+std::unique_ptr<Optimizer> make_optimizer(OpBackend& backend, std::size_t n, const TransferOptions& options);
 
 }  // namespace nst

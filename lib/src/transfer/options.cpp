@@ -8,6 +8,7 @@
 
 #include "nst/error.hpp"
 #include "core/option_checks.hpp"
+#include "transfer/loss_terms.hpp"
 #include "nst/weights.hpp"
 
 namespace nst {
@@ -36,18 +37,12 @@ void check_optimizers(const TransferOptions& o) {
     check_range("lbfgs.history", o.lbfgs.history, 1, 1000);
 }
 
-// The video's temporal term: a weight >= 0; with a weight, a target image and one mask value in [0, 1] per
-// pixel of it.
-void check_temporal(const TransferOptions& o) {
-    check_at_least_zero("temporal_weight", o.temporal_weight);
-    if (o.temporal_weight == 0.0f) return;
-    const Image& t = o.temporal_target;
-    if (t.width < 1 || t.height < 1) throw OptionError("temporal_target", "is empty (the temporal weight needs one)");
-    if (o.temporal_mask.size() != std::size_t(t.width) * t.height)
-        throw OptionError("temporal_mask", "has " + std::to_string(o.temporal_mask.size()) + " values for a " +
-                                               std::to_string(t.width) + "x" + std::to_string(t.height) + " target");
-    for (float c : o.temporal_mask)
-        if (!(c >= 0.0f && c <= 1.0f)) throw OptionError("temporal_mask", "holds " + std::to_string(c) + " (must be 0 to 1)");
+// Every loss term's weight >= 0, and with a weight, the term's own options (loss_terms.hpp).
+void check_loss_terms(const TransferOptions& o) {
+    for (const LossTermSpec& t : kLossTerms) {
+        check_at_least_zero(t.option, o.*t.weight);
+        if (t.check != nullptr && weighted(t, o)) t.check(o);
+    }
 }
 
 }  // namespace
@@ -55,9 +50,7 @@ void check_temporal(const TransferOptions& o) {
 void validate_options(const TransferOptions& o) {
     if (o.iterations < 0) throw OptionError("iterations", std::to_string(o.iterations) + " (must be >= 0)");
     check_optimizers(o);
-    check_at_least_zero("content_weight", o.content_weight);
-    check_at_least_zero("style_weight", o.style_weight);
-    check_at_least_zero("tv_weight", o.tv_weight);
+    check_loss_terms(o);
     check_layers("content_layers", o.content_layers);
     check_layers("style_layers", o.style_layers);
     if (o.content_layers.empty() && o.style_layers.empty())
@@ -65,7 +58,6 @@ void validate_options(const TransferOptions& o) {
     check_range("style_scale", o.style_scale, 0.0, 16.0, "; 0: the output's size");
     check_range("noise_ratio", o.noise_ratio, 0.0, 1.0);
     check_range("tile", o.tile, 0, kMaxImageSide, "; 0: only when the image does not fit");
-    check_temporal(o);
 }
 
 TransferOptions notebook_options() {

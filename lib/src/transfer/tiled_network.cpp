@@ -26,7 +26,7 @@ std::vector<std::size_t> storage_sizes(const VggWeights& w, PoolMode pool, const
 
 }  // namespace
 
-TiledNetworkBytes TiledNetwork::bytes(const Backend& backend, const VggWeights& w, PoolMode pool,
+TiledNetworkBytes TiledNetwork::bytes(const OpBackend& backend, const VggWeights& w, PoolMode pool,
                                       const std::string& last, const std::vector<const TilePlan*>& plans) {
     TiledNetworkBytes b;
     std::size_t input = 0;
@@ -43,7 +43,7 @@ TiledNetworkBytes TiledNetwork::bytes(const Backend& backend, const VggWeights& 
     return b;
 }
 
-TiledNetwork::TiledNetwork(Backend& backend, const DeviceWeights& device_weights, const VggWeights& weights,
+TiledNetwork::TiledNetwork(OpBackend& backend, const DeviceWeights& device_weights, const VggWeights& weights,
                            PoolMode pool, const std::string& last, const std::vector<const TilePlan*>& plans)
     : backend_(backend) {
     std::size_t input = 0;

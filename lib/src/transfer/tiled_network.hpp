@@ -22,9 +22,9 @@ struct TiledNetworkBytes {
 class TiledNetwork {
 public:
     // Networks through `last` for every crop shape of `plans`, their outputs allocated once.
-    TiledNetwork(Backend& backend, const DeviceWeights& device_weights, const VggWeights& weights, PoolMode pool,
+    TiledNetwork(OpBackend& backend, const DeviceWeights& device_weights, const VggWeights& weights, PoolMode pool,
                  const std::string& last, const std::vector<const TilePlan*>& plans);
-    static TiledNetworkBytes bytes(const Backend& backend, const VggWeights& weights, PoolMode pool,
+    static TiledNetworkBytes bytes(const OpBackend& backend, const VggWeights& weights, PoolMode pool,
                                    const std::string& last, const std::vector<const TilePlan*>& plans);
     // Floats of every stage output of the network for one tile's crop: what keeping its activations takes.
     static std::size_t activation_size(const VggWeights& weights, PoolMode pool, const std::string& last,
@@ -45,7 +45,7 @@ public:
     int scale(int k) const { return scales_[static_cast<std::size_t>(k)]; }
 
 private:
-    Backend& backend_;
+    OpBackend& backend_;
     std::vector<Buffer> storage_;
     Buffer input_;
     std::size_t largest_ = 0;

@@ -85,7 +85,7 @@ std::vector<TilePlan> style_tile_plans(const TransferOptions& o, const TilePlan&
     return plans;
 }
 
-TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeights& w, const TransferOptions& o,
+TiledObjectiveBytes tiled_objective_bytes(const OpBackend& backend, const VggWeights& w, const TransferOptions& o,
                                           const TilePlan& plan, const std::vector<TilePlan>& style_plans,
                                           int kept_tiles) {
     const std::vector<const TilePlan*> plans = all_plans(plan, style_plans);
@@ -94,7 +94,7 @@ TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeigh
     std::size_t weights = 0;
     for (std::size_t i = 0; i < conv_count(w, o, plan); ++i)
         weights += w.convs[i].filters.size() + w.convs[i].bias.size();
-    std::size_t floats = g.content.size() * plan.tiles.size() + g.style.size() + 5;  // loss slots
+    std::size_t floats = g.content.size() * plan.tiles.size() + g.style.size() + kLossSlots + 1;  // loss slots
     for (const auto& l : g.content) floats += l.size;
     for (int i = 0; i < kept_tiles && i + 1 < static_cast<int>(plan.tiles.size()); ++i)
         floats += TiledNetwork::activation_size(w, o.pool, deepest_loss_layer(o), plan.tiles[std::size_t(i)]);
@@ -106,7 +106,7 @@ TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeigh
     return b;
 }
 
-TiledObjective::TiledObjective(Backend& backend, const VggWeights& weights, const TransferOptions& options,
+TiledObjective::TiledObjective(OpBackend& backend, const VggWeights& weights, const TransferOptions& options,
                                TilePlan plan, const std::vector<StyleImage>& styles, int kept_tiles)
     : ObjectiveBase(plan.width, plan.height),
       backend_(backend),
@@ -124,8 +124,9 @@ TiledObjective::TiledObjective(Backend& backend, const VggWeights& weights, cons
     image_grad_ = backend_.allocate(image_size());
     content_values_ = backend_.allocate(content_.size() * plan_.tiles.size());
     style_values_ = backend_.allocate(style_.size());
-    sums_ = backend_.allocate(kLossSums + 1);  // the last slot takes values pass 2 computes again
+    sums_ = backend_.allocate(kLossSlots + 1);  // the last slot takes values pass 2 computes again
     backend_.fill(sums_.data(), sums_.size(), 0.0f);
+    image_terms_ = std::make_unique<ImageTerms>(backend_, options_, mean_.data(), width_, height_);
     const std::string last = deepest_loss_layer(options_);
     for (int i = 0; i < kept_tiles && i + 1 < static_cast<int>(plan_.tiles.size()); ++i)
         kept_.push_back(backend_.allocate(
@@ -286,7 +287,7 @@ void TiledObjective::add_term_gradients(std::size_t i, int stage, const VggNetwo
             if (list == &content_) {  // weight · (F − P) / (2CM): the op's 1/(2Cm) rescaled to the whole M
                 backend_.content_loss(packed_.data(), t.loss.target.data() + t.offsets[i], s.channels,
                                       static_cast<std::int64_t>(m), static_cast<float>(t.loss.weight * m / t.pixels),
-                                      sums_.data() + kLossSums, packed_grad_.data(), false);
+                                      sums_.data() + kLossSlots, packed_grad_.data(), false);
             } else {  // weight · (G − A) F / (C²M²), G the global Gram matrix
                 backend_.dense_forward(s.channels, s.channels, static_cast<int>(m), t.diff.data(), packed_.data(),
                                        zeros_.data(), packed_grad_.data());
@@ -329,16 +330,15 @@ float* TiledObjective::evaluate(const float* x, bool gradient) {
                                                 : net_->forward(plan_, t, x));
         }
     }
-    if (options_.tv_weight > 0)
-        backend_.tv_loss(1, 3, height_, width_, x, options_.tv_weight, sums_.data() + kTvSum, image_grad_.data());
-    backend_.sum(content_values_.data(), content_values_.size(), sums_.data() + kContentSum);
-    backend_.sum(style_values_.data(), style_values_.size(), sums_.data() + kStyleSum);
-    backend_.sum(sums_.data() + kTvSum, 4, sums_.data() + kTotalSum);  // + kTemporalSum, always 0 here
+    image_terms_->evaluate(x, sums_.data(), image_grad_.data());  // the image stays whole
+    backend_.sum(content_values_.data(), content_values_.size(), sums_.data() + loss_slot("content"));
+    backend_.sum(style_values_.data(), style_values_.size(), sums_.data() + loss_slot("style"));
+    sum_loss_slots(backend_, sums_.data());
     return image_grad_.data();
 }
 
 std::vector<Losses> TiledObjective::read_batch_losses() {
-    return read_loss_sums(backend_, sums_.data());
+    return read_loss_slots(backend_, sums_.data());
 }
 
 std::vector<StyleTargets::Layer> TiledObjective::export_style_targets() {

@@ -28,7 +28,7 @@ class TiledObjective final : public ObjectiveBase {
 public:
     // `plan`: the output's tiles; the style images (for their sizes) are the ones set_style_targets gets. The
     // activations of the first `kept_tiles` tiles are kept from pass 1 to pass 2 (the last one's always are).
-    TiledObjective(Backend& backend, const VggWeights& weights, const TransferOptions& options, TilePlan plan,
+    TiledObjective(OpBackend& backend, const VggWeights& weights, const TransferOptions& options, TilePlan plan,
                    const std::vector<StyleImage>& styles, int kept_tiles = 0);
 
     void set_content_targets(const float* content) override;
@@ -60,7 +60,7 @@ private:
     CropWindow own(const TilePlan& plan, std::size_t tile, int stage) const;
     void notify(int pass, std::size_t tile) const;
 
-    Backend& backend_;
+    OpBackend& backend_;
     TransferOptions options_;
     std::array<float, 3> mean_;
     TilePlan plan_;
@@ -72,7 +72,8 @@ private:
     Buffer gram_scratch_;
     Buffer grad_a_, grad_b_, image_grad_;  // the crop's backward pass; the whole image's gradient
     Buffer content_values_;                // content terms x tiles
-    Buffer style_values_, sums_;
+    Buffer style_values_, sums_;           // sums_: kLossSlots, then one for values pass 2 computes again
+    std::unique_ptr<ImageTerms> image_terms_;  // tv, temporal, on the whole image (loss_terms.hpp)
     std::vector<Buffer> kept_;  // per kept tile: every stage output of its network, stage after stage
     TileObserver observer_;
 };
@@ -82,7 +83,7 @@ struct TiledObjectiveBytes {
     std::size_t kept = 0;          // from construction to the end
     std::size_t conv_scratch = 0;  // the backend's largest convolution scratch
 };
-TiledObjectiveBytes tiled_objective_bytes(const Backend& backend, const VggWeights& weights,
+TiledObjectiveBytes tiled_objective_bytes(const OpBackend& backend, const VggWeights& weights,
                                           const TransferOptions& options, const TilePlan& plan,
                                           const std::vector<TilePlan>& style_plans, int kept_tiles = 0);
 

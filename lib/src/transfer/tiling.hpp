@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_shapes.hpp"
 #include "transfer/vgg_network.hpp"
 
 namespace nst {

@@ -19,7 +19,7 @@ namespace nst {
 namespace {
 
 // The objective the plan asks for: whole (for `batch` images), or tile by tile.
-std::unique_ptr<ObjectiveBase> make_objective(Backend& b, const VggWeights& w, const TransferOptions& o,
+std::unique_ptr<ObjectiveBase> make_objective(OpBackend& b, const VggWeights& w, const TransferOptions& o,
                                               const TransferPlan& plan, int width, int height,
                                               const std::vector<StyleImage>& styles, int batch = 1) {
     if (!plan.tiled) return std::make_unique<Objective>(b, w, o, width, height, batch);
@@ -38,12 +38,25 @@ const Image& batch_size_of(const std::vector<Image>& contents) {
     return contents.front();
 }
 
+// nst::Error naming the iteration and the reported terms when the total or a term of `l` is not finite.
+void check_finite(const Losses& l, const TransferOptions& o, int iteration) {
+    float bad = l.total;
+    for (const LossTermSpec& t : kLossTerms)
+        if (std::isfinite(bad)) bad = l.*t.value;
+    if (std::isfinite(bad)) return;
+    std::string terms;
+    for (const LossColumn& c : loss_columns(o))
+        terms += (terms.empty() ? "" : ", ") + std::string(c.name) + " " + std::to_string(l.*c.value);
+    throw Error("the loss became " + std::string(std::isnan(bad) ? "NaN" : "infinite") + " at iteration " +
+                std::to_string(iteration) + " (" + terms + "): lower the learning rate or the loss weights");
+}
+
 }  // namespace
 
 StyleTargets compute_style_targets(Backend& backend, const VggWeights& weights, const TransferOptions& options,
                                    int width, int height, const std::vector<StyleImage>& styles) {
     const TransferPlan plan = check_transfer_fits(backend, weights, options, width, height, styles);
-    const std::unique_ptr<ObjectiveBase> objective = make_objective(backend, weights, options, plan, width, height, styles);
+    const std::unique_ptr<ObjectiveBase> objective = make_objective(ops_of(backend), weights, options, plan, width, height, styles);
     objective->set_style_targets(weights, styles);
     StyleTargets targets;
     targets.width = width;
@@ -53,7 +66,7 @@ StyleTargets compute_style_targets(Backend& backend, const VggWeights& weights, 
 }
 
 struct StyleTransfer::Impl {
-    Backend& backend;
+    OpBackend& backend;
     TransferOptions options;
     TransferPlan plan;
     std::array<float, 3> mean;
@@ -63,7 +76,7 @@ struct StyleTransfer::Impl {
     std::unique_ptr<Optimizer> optimizer;
 
     // The style's targets from `targets` when given, else computed from `styles`.
-    Impl(Backend& b, const VggWeights& w, const std::vector<Image>& contents, const std::vector<StyleImage>& styles,
+    Impl(OpBackend& b, const VggWeights& w, const std::vector<Image>& contents, const std::vector<StyleImage>& styles,
          const StyleTargets* targets, const TransferOptions& o)
         : backend(b),
           options(o),
@@ -136,11 +149,11 @@ struct StyleTransfer::Impl {
 
 StyleTransfer::StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content,
                              const std::vector<StyleImage>& styles, const TransferOptions& options)
-    : impl_(std::make_unique<Impl>(backend, weights, std::vector<Image>{content}, styles, nullptr, options)) {}
+    : impl_(std::make_unique<Impl>(ops_of(backend), weights, std::vector<Image>{content}, styles, nullptr, options)) {}
 
 StyleTransfer::StyleTransfer(Backend& backend, const VggWeights& weights, const std::vector<Image>& contents,
                              const StyleTargets& style, const TransferOptions& options)
-    : impl_(std::make_unique<Impl>(backend, weights, contents, std::vector<StyleImage>{}, &style, options)) {}
+    : impl_(std::make_unique<Impl>(ops_of(backend), weights, contents, std::vector<StyleImage>{}, &style, options)) {}
 
 StyleTransfer::StyleTransfer(Backend& backend, const VggWeights& weights, const Image& content, const Image& style,
                              const TransferOptions& options)
@@ -163,6 +176,9 @@ Image StyleTransfer::image(int index) const {
 int StyleTransfer::batch() const noexcept {
     return impl_->objective.batch();
 }
+const TransferOptions& StyleTransfer::options() const noexcept {
+    return impl_->options;
+}
 const TransferPlan& StyleTransfer::plan() const noexcept {
     return impl_->plan;
 }
@@ -173,13 +189,7 @@ void StyleTransfer::on_tile(std::function<void(int pass, int tile, int tiles)> o
 const std::vector<Losses>& StyleTransfer::Iteration::batch_losses() {
     if (!have_losses_) {
         batch_losses_ = owner_.impl_->objective.read_batch_losses();
-        for (const Losses& l : batch_losses_)
-            for (float v : {l.total, l.content, l.style, l.tv, l.temporal})
-                if (!std::isfinite(v))
-                    throw Error("the loss became " + std::string(std::isnan(v) ? "NaN" : "infinite") +
-                                " at iteration " + std::to_string(index_) + " (content " + std::to_string(l.content) +
-                                ", style " + std::to_string(l.style) + ", tv " + std::to_string(l.tv) +
-                                "): lower the learning rate or the loss weights");
+        for (const Losses& l : batch_losses_) check_finite(l, owner_.impl_->options, index_);
         losses_ = add_losses(batch_losses_);
         have_losses_ = true;
     }

@@ -6,7 +6,7 @@
 
 namespace nst {
 
-DeviceWeights upload_weights(Backend& backend, const VggWeights& weights, std::size_t count) {
+DeviceWeights upload_weights(OpBackend& backend, const VggWeights& weights, std::size_t count) {
     DeviceWeights d;
     for (std::size_t i = 0; i < std::min(count, weights.convs.size()); ++i) {
         const ConvWeights& c = weights.convs[i];
@@ -56,7 +56,7 @@ std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int heig
     return stages;
 }
 
-VggNetwork::VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages)
+VggNetwork::VggNetwork(OpBackend& backend, const DeviceWeights& weights, std::vector<Stage> stages)
     : backend_(backend), weights_(weights), stages_(std::move(stages)) {
     for (const Stage& s : stages_) {
         owned_.push_back(backend_.allocate(s.size()));
@@ -65,7 +65,7 @@ VggNetwork::VggNetwork(Backend& backend, const DeviceWeights& weights, std::vect
     prepare();
 }
 
-VggNetwork::VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
+VggNetwork::VggNetwork(OpBackend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
                        const std::vector<Buffer>& storage)
     : backend_(backend), weights_(weights), stages_(std::move(stages)) {
     if (storage.size() != stages_.size()) throw Error("VggNetwork: storage for a different number of stages");

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "nst/backend.hpp"
+#include "core/op_backend.hpp"
 #include "nst/weights.hpp"
 
 namespace nst {
@@ -18,7 +18,7 @@ struct DeviceWeights {
     std::vector<Buffer> biases;
 };
 // The first `count` convolutions' (all by default): a network cut at relu5_1 needs 13 of the 16.
-DeviceWeights upload_weights(Backend& backend, const VggWeights& weights, std::size_t count = SIZE_MAX);
+DeviceWeights upload_weights(OpBackend& backend, const VggWeights& weights, std::size_t count = SIZE_MAX);
 
 struct Stage {
     std::string name;  // the output's name: reluB_K for a convolution, poolB for a pooling
@@ -40,10 +40,10 @@ std::vector<Stage> vgg_stages(const VggWeights& weights, PoolMode pool, int heig
 class VggNetwork {
 public:
     // Allocates every stage's output and prepares every convolution shape on the backend.
-    VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages);
+    VggNetwork(OpBackend& backend, const DeviceWeights& weights, std::vector<Stage> stages);
     // The same with stage i's output in storage[i] (at least stage i's size, owned by the caller): the
     // networks of a tiled transfer's crop shapes share one set of outputs.
-    VggNetwork(Backend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
+    VggNetwork(OpBackend& backend, const DeviceWeights& weights, std::vector<Stage> stages,
                const std::vector<Buffer>& storage);
 
     // image: batch x 3 x H x W on the backend.
@@ -61,7 +61,7 @@ public:
     void backward_stage(int i, const float* input, float* grad_out, float* grad_in);
 
 private:
-    Backend& backend_;
+    OpBackend& backend_;
     const DeviceWeights& weights_;
     void prepare();
 

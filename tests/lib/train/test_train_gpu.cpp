@@ -27,7 +27,7 @@ struct StepState {
     std::vector<float> later_losses;  // steps 1..3 of Adam
 };
 
-StepState run(Backend& b, const ImageSet& set, int batch) {
+StepState run(OpBackend& b, const ImageSet& set, int batch) {
     TrainOptions o;
     o.batch = batch;
     o.seed = 11;

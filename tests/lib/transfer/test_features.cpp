@@ -50,7 +50,7 @@ TEST_CASE("L-BFGS follows the textbook two-loop recursion with a fixed step", "[
     TransferOptions o = small(OptimizerKind::Lbfgs);
     o.iterations = 8;
     o.lbfgs.history = 3;  // the history wraps around within the run
-    auto b1 = make_cpu_backend(), b2 = make_cpu_backend();
+    auto b1 = make_cpu_op_backend(), b2 = make_cpu_op_backend();
     StyleTransfer engine(*b1, w, c, s, o);
     const std::vector<float> engine_losses = losses(engine);
 
@@ -114,7 +114,7 @@ TEST_CASE("L-BFGS lowers the loss further than Adam in the same iterations, repr
     const Image c = content_picture(24, 20), s = style_picture(24, 20);
     TransferOptions adam = small(OptimizerKind::Adam), lbfgs = small(OptimizerKind::Lbfgs);
     adam.iterations = lbfgs.iterations = 40;
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     StyleTransfer ta(*b, w, c, s, adam), tl(*b, w, c, s, lbfgs), tl2(*b, w, c, s, lbfgs);
     const auto la = losses(ta), ll = losses(tl), ll2 = losses(tl2);
     CHECK(ll.back() < la.back());
@@ -182,7 +182,7 @@ TEST_CASE("blend weights 1,0 equal a single style; blending an image with itself
     const Image c = content_picture(20, 16), s1 = style_picture(20, 16), s2 = content_picture(30, 20);
     TransferOptions o = small(OptimizerKind::Adam);
     o.iterations = 5;
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     StyleTransfer single(*b, w, c, s1, o);
     StyleTransfer blended(*b, w, c, std::vector<StyleImage>{{s1, 1.0f}, {s2, 0.0f}}, o);
     StyleTransfer twice(*b, w, c, std::vector<StyleImage>{{s1, 0.5f}, {s1, 0.5f}}, o);
@@ -218,7 +218,7 @@ TEST_CASE("style scale: the Gram targets are per pixel, so a 2x2 tiling at scale
     o.content_layers = {{"relu1_1", 1.0f}};
     o.style_layers = {{"relu1_1", 1.0f}, {"relu2_1", 1.0f}};
     o.init = InitKind::Content;
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     const Image content = content_picture(W, H);
     StyleTransfer one(*b, w, content, tile, o);
     o.style_scale = 2.0f;
@@ -234,7 +234,7 @@ TEST_CASE("init style starts from the style image: its style loss is zero", "[fe
     TransferOptions o = small(OptimizerKind::Adam);
     o.init = InitKind::Style;
     o.iterations = 0;
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     StyleTransfer t(*b, w, content_picture(20, 16), style_picture(20, 16), o);
     const auto l = losses(t);
     REQUIRE(l.size() == 1);
@@ -248,7 +248,7 @@ TEST_CASE("init style starts from the style image: its style loss is zero", "[fe
 
 TEST_CASE("bad feature options are refused", "[features][errors]") {
     const VggWeights w = random_vgg19(6, "relu3_1", 16);
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     const Image c = content_picture(16, 16), s = style_picture(16, 16);
     TransferOptions o = small(OptimizerKind::Lbfgs);
     o.lbfgs.history = 0;

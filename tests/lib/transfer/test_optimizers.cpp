@@ -20,7 +20,7 @@ using Function = std::function<double(const std::vector<double>&, std::vector<do
 
 // Runs `optimizer` for `steps` from x0 on `f`, recording f before each step and whether the step went
 // downhill (gᵀs < 0 with g the gradient it was given); returns the final x.
-std::vector<double> minimise(Backend& b, Optimizer& optimizer, const Function& f, const std::vector<double>& x0,
+std::vector<double> minimise(OpBackend& b, Optimizer& optimizer, const Function& f, const std::vector<double>& x0,
                              int steps, std::vector<double>* values, int* uphill) {
     const std::size_t n = x0.size();
     Buffer x = put(b, std::vector<float>(x0.begin(), x0.end())), g = b.allocate(n);
@@ -40,7 +40,7 @@ std::vector<double> minimise(Backend& b, Optimizer& optimizer, const Function& f
 }
 
 // The L-BFGS above, but watching every step: the direction s = x_after − x_before against the gradient.
-int uphill_steps(Backend& b, Optimizer& optimizer, const Function& f, const std::vector<double>& x0, int steps,
+int uphill_steps(OpBackend& b, Optimizer& optimizer, const Function& f, const std::vector<double>& x0, int steps,
                  std::vector<double>* values) {
     const std::size_t n = x0.size();
     std::vector<float> xf(x0.begin(), x0.end());
@@ -81,7 +81,7 @@ TEST_CASE("optimisers: L-BFGS and Adam find a quadratic's known minimiser", "[op
         }
         return v;
     };
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     std::vector<double> values;
     int uphill = 0;
     LbfgsOptimizer lbfgs(*b, n, LbfgsParams{});
@@ -107,7 +107,7 @@ TEST_CASE("optimisers: L-BFGS goes down Rosenbrock's valley to (1, ..., 1)", "[o
         }
         return v;
     };
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     LbfgsOptimizer lbfgs(*b, 4, LbfgsParams{});
     std::vector<double> values;
     int uphill = 0;
@@ -128,7 +128,7 @@ TEST_CASE("optimisers: after negative curvature L-BFGS still steps downhill", "[
         }
         return v;
     };
-    auto b = make_cpu_backend();
+    auto b = make_cpu_op_backend();
     LbfgsOptimizer lbfgs(*b, 4, LbfgsParams{});
     std::vector<double> values;
     const int uphill = uphill_steps(*b, lbfgs, f, {0.3, -0.2, 0.05, 0.6}, 30, &values);
