@@ -25,7 +25,7 @@ struct TrainFlags {
     TrainOptions options;
     std::string data, optimizer = "adam", init_weights, save_weights, log, preset;
     std::string device = "auto", precision = "fp32";
-    bool no_shuffle = false, summary = false, autotune = false;
+    bool no_shuffle = false, summary = false, autotune = false, evaluate = false;
 };
 
 void add_train_flags(CLI::App& cmd, TrainFlags& f) {
@@ -51,6 +51,9 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
     cmd.add_flag("--autotune", f.autotune, "CUDA: time cuDNN's algorithms per convolution (default: heuristics)");
     cmd.add_option("--preset", f.preset, "notebook: the notebook's cell exactly (flags given override it)")
         ->check(CLI::IsMember({"notebook"}));
+    cmd.add_flag("--evaluate", f.evaluate,
+                 "Only evaluate the weights (--init-weights, or the seeded start) on the test set, as Keras's "
+                 "model.evaluate; --save-weights then writes them unchanged");
     cmd.add_flag("--summary", f.summary, "Print the model's layers as Keras's model.summary() does (alone: then exit)");
 }
 
@@ -70,6 +73,9 @@ TrainOptions build_options(const TrainFlags& f, const CLI::App& cmd) {
         o.momentum = f.options.momentum;
     }
     o.shuffle = !f.no_shuffle;
+    if (f.evaluate)
+        for (const char* flag : {"--epochs", "--steps", "--log", "--no-shuffle"})
+            if (given(flag)) throw Error(std::string(flag) + " applies to training, not to --evaluate");
     validate_train_options(o);
     return o;
 }
@@ -126,6 +132,16 @@ int run_training(ResNetTrainer& trainer, const Dataset& data, const TrainFlags& 
     return 0;
 }
 
+// Keras's model.evaluate: the test set in inference mode (the moving statistics), one line; the weights
+// saved unchanged when asked.
+int run_evaluation(ResNetTrainer& trainer, const Dataset& data, const TrainFlags& f) {
+    const Evaluation e = trainer.evaluate(data.test);
+    std::printf("%d test images - loss: %.4f - accuracy: %.4f\n", e.images, e.loss, e.accuracy);
+    save(trainer, f.save_weights);
+    if (!f.save_weights.empty()) std::fprintf(stderr, "nst: wrote %s (no step)\n", f.save_weights.c_str());
+    return 0;
+}
+
 int train_command(const TrainFlags& f, const CLI::App& cmd) {
     install_stop_handlers();
     const TrainOptions o = build_options(f, cmd);
@@ -140,10 +156,14 @@ int train_command(const TrainFlags& f, const CLI::App& cmd) {
     std::unique_ptr<Backend> backend = open_backend(f.device, f.precision, f.autotune);
     ResNetTrainer trainer(*backend, config, o);
     if (!f.init_weights.empty()) trainer.load_weights(f.init_weights);
-    std::fprintf(stderr, "nst: ResNet-50 (%s parameters) on %s\nnst: %s; %d training and %d test images from %s\n",
-                 with_thousands_separators(resnet50_parameter_count(config).total).c_str(), backend->description().c_str(),
-                 describe(o).c_str(), data.train.count, data.test.count, data.train.source.c_str());
-    return run_training(trainer, data, f);
+    std::fprintf(stderr, "nst: ResNet-50 (%s parameters) on %s\n",
+                 with_thousands_separators(resnet50_parameter_count(config).total).c_str(), backend->description().c_str());
+    if (f.evaluate)
+        std::fprintf(stderr, "nst: evaluating on %d test images from %s\n", data.test.count, data.train.source.c_str());
+    else
+        std::fprintf(stderr, "nst: %s; %d training and %d test images from %s\n", describe(o).c_str(), data.train.count,
+                     data.test.count, data.train.source.c_str());
+    return f.evaluate ? run_evaluation(trainer, data, f) : run_training(trainer, data, f);
 }
 
 }  // namespace
