@@ -249,7 +249,7 @@ grep -q '^cuda/iteration' "$logs/bench-cuda.txt" || status="no cuda"
 note "nst-bench" "$status" "512px iteration: fp32 $(ms 'cuda/iteration/fp32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/fp32-autotune/512px' "$logs/bench-cuda.txt")), tf32 $(ms 'cuda/iteration/tf32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/tf32-autotune/512px' "$logs/bench-cuda.txt")); 1024px fp32 $(ms 'cuda/iteration/fp32/1024px' "$logs/bench-cuda.txt")"
 note "nst-bench cpu" "-" "128px iteration $(ms 'cpu/iteration/fp32/128px' "$logs/bench-cpu.txt")"
 ips() { awk -v pat="$1" '$1 ~ pat { for (i = 1; i <= NF; ++i) if ($i ~ /^images_per_s=/) { print substr($i, 14); exit } }' "$2"; }
-# Print sizes, tiled (issue 16): one timed iteration each after a warm-up; 8192 first (the one the issue asks
+# Print sizes, tiled: one timed iteration each after a warm-up; 8192 first (the one asked
 # for), then 4096 whole and tiled, then 16384.
 t=$(slice 60 120)
 timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration_tiled/fp32/(8192px|4096px|16384px)/' \
@@ -264,7 +264,7 @@ for case in 4096px/auto 4096px/tile2048 8192px/auto 16384px/auto; do
   tiled_line+="$case $(ms "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") peak $(peak "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") MiB; "
 done
 note "tiled iterations" "$([ $rc3 -eq 0 ] && echo ok || echo "rc=$rc3")" "$tiled_line"
-# nst batch's throughput (issue 17): B = 1, 4, 16 images optimised together at 256 and 512 px.
+# nst batch's throughput: B = 1, 4, 16 images optimised together at 256 and 512 px.
 t=$(slice 60 100)
 timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/batch/fp32/(256|512)px/B(1|4|16)/' \
   --benchmark_min_time=0.05 --benchmark_out="$logs/bench-cuda-batch.json" --benchmark_out_format=json \
@@ -296,7 +296,7 @@ if python3 -c "import torch, scipy, PIL" 2>/dev/null; then
   [ -n "$ratio" ] && timed_out $rc && status=partial  # torch.compile rows cut by the time limit
   note "pytorch compare" "$status" "${ratio:-see compare-pytorch.txt}"
   note "pytorch loss diff" "-" "$(sed -n 's/^\(fp32\|tf32\): loss after 10 iterations .*relative difference/\1/p' "$logs/compare-pytorch.txt" | tr '\n' ' ')"
-  # nst batch against PyTorch one image at a time and batched: 256 px, B = 16 (issue 17).
+  # nst batch against PyTorch one image at a time and batched: 256 px, B = 16.
   t=$(slice 60 45)
   PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch_batch.py --bench "$run $B/bin/nst-bench" \
     --weights /tmp/nst-random0.mat --size 256 --batch 16 --work /tmp/nst-compare-batch >"$logs/compare-pytorch-batch.txt" 2>&1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The host code under AddressSanitizer and UndefinedBehaviorSanitizer (issue 13, docs/reliability.md):
+# The host code under AddressSanitizer and UndefinedBehaviorSanitizer (docs/reliability.md):
 # builds libnst, its apps, its tests and the fuzz targets with clang (CPU backend, Debug at -O1) in
 # build-asan/, then runs
 #   1. the CPU test suite (every ctest test; any sanitizer report, leaks included, fails its test),

@@ -89,7 +89,7 @@ std::vector<StyleTargets> deserialize_targets(const std::string& in) {
     return targets;
 }
 
-BatchRunner::BatchRunner(const BatchSettings& settings, World& world, std::vector<BatchItem> mine, long total_inputs,
+BatchRunner::BatchRunner(const BatchSettings& settings, MpiWorld& world, std::vector<BatchItem> mine, long total_inputs,
                          bool lead)
     : settings_(settings),
       world_(world),

@@ -13,7 +13,7 @@
 #include "nst/backend.hpp"
 #include "nst/transfer.hpp"
 #include "transfer_flags.hpp"
-#include "world.hpp"
+#include "mpi_world.hpp"
 
 namespace nst::app {
 
@@ -37,7 +37,7 @@ class BatchRunner {
 public:
     // `lead`: mine[0] is the frame before this rank's chunk of a video (computed, or read when its output is
     // complete, as the first frame's predecessor; never written or counted here).
-    BatchRunner(const BatchSettings& settings, World& world, std::vector<BatchItem> mine, long total_inputs,
+    BatchRunner(const BatchSettings& settings, MpiWorld& world, std::vector<BatchItem> mine, long total_inputs,
                 bool lead = false);
 
     // Checks every input of the shard (decoding it): done already (skipped), unreadable (reported, failed), or
@@ -71,7 +71,7 @@ private:
     void show_totals();
 
     BatchSettings settings_;
-    World& world_;
+    MpiWorld& world_;
     std::vector<BatchItem> items_;
     long total_;
     bool lead_;

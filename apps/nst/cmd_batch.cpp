@@ -1,6 +1,6 @@
 // nst batch: many inputs in one style (docs/batch.md). The flags are nst transfer's (less the one-output
 // ones) plus the inputs, the output folder and the batch; the work is split over MPI ranks when launched by
-// mpirun or srun (world.hpp), and done by batch_runner.cpp.
+// mpirun or srun (mpi_world.hpp), and done by batch_runner.cpp.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -20,7 +20,7 @@
 #include "stop_signals.hpp"
 #include "transfer_flags.hpp"
 #include "transfer_setup.hpp"
-#include "world.hpp"
+#include "mpi_world.hpp"
 
 namespace nst::app {
 
@@ -37,7 +37,7 @@ struct BatchFlags {
 
 // This rank's inputs: round-robin for photos (every rank gets a share of every size); for a video a
 // contiguous chunk, after the frame before it (the lead: its first frame's predecessor) when there is one.
-std::vector<BatchItem> shard(const std::vector<BatchItem>& all, const World& world, bool video, bool* lead) {
+std::vector<BatchItem> shard(const std::vector<BatchItem>& all, const MpiWorld& world, bool video, bool* lead) {
     const auto rank = static_cast<std::size_t>(world.rank()), size = static_cast<std::size_t>(world.size());
     std::vector<BatchItem> mine;
     *lead = false;
@@ -144,7 +144,7 @@ void check_outputs_spare(const std::vector<BatchItem>& all, const BatchFlags& f,
     }
 }
 
-int finish(World& world, const BatchRunner& runner, long total, bool stopped) {
+int finish(MpiWorld& world, const BatchRunner& runner, long total, bool stopped) {
     world.finish_progress();  // first: no progress message is left in flight when the collectives start
     const long written = world.sum(runner.counts().written), skipped = world.sum(runner.counts().skipped);
     const long failed = world.sum(runner.counts().failed);
@@ -159,7 +159,7 @@ int finish(World& world, const BatchRunner& runner, long total, bool stopped) {
 
 int run_batch(const BatchFlags& f, const CLI::App& cmd, const std::vector<OptionSetter>& setters) {
     install_stop_handlers();
-    World world;
+    MpiWorld world;
     try {
         const std::string weights = resolve_weights(f.transfer.weights);
         std::string random_defaults;

@@ -1,4 +1,4 @@
-// The hostile-file mutator (issue 13): seeded, reproducible damage of the kinds that broke libnst's
+// The hostile-file mutator: seeded, reproducible damage of the kinds that broke libnst's
 // readers before: flipped bits, changed bytes and byte pairs, header words set to extreme values,
 // truncation, duplicated and deleted chunks, and, for MAT v5 files, the same damage applied inside a
 // compressed variable's inflated bytes and compressed again (so zlib accepts the stream and the

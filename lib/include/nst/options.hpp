@@ -87,7 +87,7 @@ struct TransferOptions {
 // a temporal weight >= 0, and with one, a temporal target and a mask of its size with values 0 to 1.
 void validate_options(const TransferOptions& options);
 
-// The notebook's constants, exactly (tests/lib/test_transfer.cpp pins each one).
+// The notebook's constants, exactly (tests/lib/transfer/test_transfer.cpp pins each one).
 TransferOptions notebook_options();
 
 // What the built-in random (untrained) VGG-19 needs to stylise rather than add coloured noise, measured on

@@ -37,13 +37,13 @@ struct TrainOptions {
 // in [0, 1), betas in [0, 1), epsilon > 0, steps >= 0.
 void validate_train_options(const TrainOptions& options);
 
-// The notebook's cell exactly (tests/lib/test_train.cpp pins each value): TrainOptions{}'s defaults today,
+// The notebook's cell exactly (tests/lib/train/test_train.cpp pins each value): TrainOptions{}'s defaults today,
 // kept apart so that a change of defaults cannot change the preset.
 TrainOptions notebook_train_options();
 
 // Bytes of backend memory a trainer with these options holds: the parameter, gradient, optimiser and
 // statistics arenas, the activations of a batch, the backward's buffers and the convolutions' workspace
-// (what the CPU backend measures as its peak after a step, exactly: tests/lib/test_train.cpp).
+// (what the CPU backend measures as its peak after a step, exactly: tests/lib/train/test_train.cpp).
 std::size_t estimate_training_memory(Backend& backend, const ResNetConfig& config, const TrainOptions& options);
 
 struct StepResult {

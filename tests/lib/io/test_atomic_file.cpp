@@ -1,4 +1,4 @@
-// Outputs (issue 13): a failed write (a full disk, simulated with RLIMIT_FSIZE) leaves the previous file
+// Outputs: a failed write (a full disk, simulated with RLIMIT_FSIZE) leaves the previous file
 // intact and no temporary behind; a symlink is written through; a device, FIFO or folder is never
 // replaced; an output that is an input (same path, hard link or symlink) is refused.
 #include <sys/resource.h>

@@ -1,4 +1,4 @@
-// Images in and out against hostile and broken files (issue 13): every declared size is checked before
+// Images in and out against hostile and broken files: every declared size is checked before
 // anything is allocated for it, files too short for their pixels and header-only files are refused,
 // formats libnst does not document are refused by their magic bytes, and a FIFO is never opened. Every
 // file here is written by the test itself.

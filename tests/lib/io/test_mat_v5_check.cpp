@@ -1,4 +1,4 @@
-// MAT v5 files crafted byte by byte (issue 13): declared sizes that the data does not back, negative
+// MAT v5 files crafted byte by byte: declared sizes that the data does not back, negative
 // dimensions, deep nesting and corrupt compressed streams are refused by libnst's structure walk before
 // matio allocates for them, through the public loaders, with one error naming the file.
 #include <zlib.h>

@@ -1,6 +1,6 @@
 // nst batch's process group: MPI (Open MPI, MPICH; launched by mpirun or srun) when built with it, else one
 // process. Every collective here is called by every rank in the same order (nst batch's structure ensures it).
-#include "world.hpp"
+#include "mpi_world.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +32,7 @@ void check_mpi(int status, const char* what) {
 
 }  // namespace
 
-World::World() {
+MpiWorld::MpiWorld() {
 #ifdef NST_HAVE_MPI
     if (!launched_by_mpi()) return;
     check_mpi(MPI_Init(nullptr, nullptr), "MPI_Init");
@@ -54,14 +54,14 @@ World::World() {
 #endif
 }
 
-World::~World() {
+MpiWorld::~MpiWorld() {
 #ifdef NST_HAVE_MPI
     delete static_cast<MPI_Request*>(request_);  // null unless a message was sent and never finished
     if (mpi_) MPI_Finalize();
 #endif
 }
 
-std::string World::description() const {
+std::string MpiWorld::description() const {
     if (mpi_) return "MPI, " + std::to_string(size_) + (size_ == 1 ? " rank" : " ranks");
 #ifdef NST_HAVE_MPI
     return "one process";
@@ -70,7 +70,7 @@ std::string World::description() const {
 #endif
 }
 
-void World::broadcast(std::string& bytes) {
+void MpiWorld::broadcast(std::string& bytes) {
 #ifdef NST_HAVE_MPI
     if (!mpi_) return;
     unsigned long long n = bytes.size();
@@ -86,7 +86,7 @@ void World::broadcast(std::string& bytes) {
 #endif
 }
 
-std::vector<long> World::all_gather(const std::vector<long>& mine) {
+std::vector<long> MpiWorld::all_gather(const std::vector<long>& mine) {
 #ifdef NST_HAVE_MPI
     if (!mpi_) return mine;
     const int count = static_cast<int>(mine.size());
@@ -107,7 +107,7 @@ std::vector<long> World::all_gather(const std::vector<long>& mine) {
 #endif
 }
 
-long World::sum(long value) {
+long MpiWorld::sum(long value) {
 #ifdef NST_HAVE_MPI
     if (!mpi_) return value;
     long total = 0;
@@ -118,12 +118,12 @@ long World::sum(long value) {
 #endif
 }
 
-void World::post_progress(long done, long failed) {
+void MpiWorld::post_progress(long done, long failed) {
     totals_[0] += done;
     totals_[1] += failed;
 }
 
-void World::send_progress() {
+void MpiWorld::send_progress() {
 #ifdef NST_HAVE_MPI
     if (!mpi_ || rank_ == 0 || (totals_[0] == 0 && totals_[1] == 0)) return;
     auto* request = static_cast<MPI_Request*>(request_);
@@ -141,7 +141,7 @@ void World::send_progress() {
 #endif
 }
 
-void World::finish_progress() {
+void MpiWorld::finish_progress() {
 #ifdef NST_HAVE_MPI
     if (!mpi_) return;
     if (rank_ == 0) {
@@ -158,14 +158,14 @@ void World::finish_progress() {
 #endif
 }
 
-std::array<long, 2> World::progress() {
+std::array<long, 2> MpiWorld::progress() {
     receive_progress(false);
     return totals_;
 }
 
 // Rank 0: adds the messages that have arrived (wait: until every other rank's "finished" has). A rank's
 // messages arrive in the order sent, so its "finished" comes after all its progress.
-void World::receive_progress(bool wait) {
+void MpiWorld::receive_progress(bool wait) {
 #ifdef NST_HAVE_MPI
     while (mpi_ && rank_ == 0 && finished_ < size_ - 1) {
         int arrived = 0;
@@ -188,7 +188,7 @@ void World::receive_progress(bool wait) {
 #endif
 }
 
-void World::abort(int code) {
+void MpiWorld::abort(int code) {
 #ifdef NST_HAVE_MPI
     if (mpi_) MPI_Abort(MPI_COMM_WORLD, code);
 #endif

@@ -9,14 +9,14 @@
 
 namespace nst::app {
 
-class World {
+class MpiWorld {
 public:
     // Joins the MPI job when a launcher started this process (Open MPI's, or Slurm's/PMIx's variables are
     // set) and nst was built with MPI; otherwise a world of one.
-    World();
-    ~World();
-    World(const World&) = delete;
-    World& operator=(const World&) = delete;
+    MpiWorld();
+    ~MpiWorld();
+    MpiWorld(const MpiWorld&) = delete;
+    MpiWorld& operator=(const MpiWorld&) = delete;
 
     int rank() const noexcept { return rank_; }
     int size() const noexcept { return size_; }
