@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Builds libnst, its apps and tests as on a machine without the CUDA toolkit, in build-cpu/, and runs the
-# tests. As root where `unshare` works, the toolkit really is hidden (a private mount namespace: empty
+# scripts/test-cpu-only.sh [build|test|all]: the CPU-only configuration, built as on a machine without the
+# CUDA toolkit and sanitized, in build-cpu/: clang with AddressSanitizer and UndefinedBehaviorSanitizer
+# (every report fatal, leaks included), the libFuzzer targets too (-DNST_FUZZ=ON); then every test
+# (ctest). As root where `unshare` works, the toolkit really is hidden (a private mount namespace: empty
 # folders over /usr/local/cuda*, nothing executable under nvcc's names on PATH), so the build must find on
 # its own that there is no CUDA (cmake/NstCuda.cmake); elsewhere it is configured with -DNST_WITH_CUDA=OFF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+what=${1:-all}
+case "$what" in build | test | all) ;; *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;; esac
+if [ "$what" = test ]; then
+  export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0
+  ctest --test-dir build-cpu --output-on-failure -j "$(nproc)"
+  exit
+fi
 if [ -z "${NST_CPU_ONLY_NAMESPACE:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
   NST_CPU_ONLY_NAMESPACE=$(readlink /proc/self/ns/mnt)  # the caller's: the child checks that it left it
   export NST_CPU_ONLY_NAMESPACE
-  exec unshare -m --propagation private bash "$0"
+  exec unshare -m --propagation private bash "$0" "$what"
 fi
 flags=()
 executables() { # executables NAME: every executable file called NAME in a folder of PATH
@@ -34,7 +45,8 @@ else
   echo "test-cpu-only: cannot hide the toolkit here (needs root and unshare): configuring with -DNST_WITH_CUDA=OFF"
   flags=(-DNST_WITH_CUDA=OFF)
 fi
-cmake -S . -B build-cpu -G Ninja -DCMAKE_BUILD_TYPE=Release "${flags[@]}"
+cmake -S . -B build-cpu -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DNST_FUZZ=ON "${flags[@]}"
 grep -q '^NST_WITH_CUDA:BOOL=OFF' build-cpu/CMakeCache.txt || { echo "test-cpu-only: CUDA was not left out" >&2; exit 1; }
 cmake --build build-cpu -j "$(nproc)"
-ctest --test-dir build-cpu --output-on-failure -j "$(nproc)"
+[ "$what" = all ] && exec bash "$0" test

@@ -8,7 +8,7 @@
 #include "cuda/cudnn_check.hpp"
 #include "nst/error.hpp"
 
-TEST_CASE("CHECK_CUDA throws nst::Error with the statement and the CUDA message", "[error]") {
+TEST_CASE("CHECK_CUDA throws nst::Error with the statement and the CUDA message", "[error][config]") {
     int line = 0;
     try {
         line = __LINE__ + 1;
@@ -24,7 +24,7 @@ TEST_CASE("CHECK_CUDA throws nst::Error with the statement and the CUDA message"
     CHECK_NOTHROW([] { CHECK_CUDA(cudaSuccess); }());
 }
 
-TEST_CASE("CHECK_CUBLAS names the cuBLAS status", "[error]") {
+TEST_CASE("CHECK_CUBLAS names the cuBLAS status", "[error][config]") {
     try {
         CHECK_CUBLAS(CUBLAS_STATUS_INVALID_VALUE);
         FAIL("CHECK_CUBLAS did not throw");
@@ -34,7 +34,7 @@ TEST_CASE("CHECK_CUBLAS names the cuBLAS status", "[error]") {
     CHECK_NOTHROW([] { CHECK_CUBLAS(CUBLAS_STATUS_SUCCESS); }());
 }
 
-TEST_CASE("CHECK_CUDNN reports a real cuDNN failure with cuDNN's detail", "[error]") {
+TEST_CASE("CHECK_CUDNN reports a real cuDNN failure with cuDNN's detail", "[error][config]") {
     // Descriptor calls work without a GPU; a negative dimension is a genuine BAD_PARAM from cuDNN.
     cudnnTensorDescriptor_t d = nullptr;
     REQUIRE(cudnnCreateTensorDescriptor(&d) == CUDNN_STATUS_SUCCESS);

@@ -5,7 +5,7 @@
 
 #include "nst/environment.hpp"
 
-TEST_CASE("the probe finds the CUDA libraries libnst was built with", "[environment]") {
+TEST_CASE("the probe finds the CUDA libraries libnst was built with", "[environment][config]") {
     const nst::Environment env = nst::probe_environment();
     CHECK(env.cuda_built);
     CHECK(env.cudnn_build_version == CUDNN_VERSION);

@@ -7,7 +7,7 @@
 
 using namespace nst::cuda;
 
-TEST_CASE("a tensor descriptor is created, configured and moved", "[owners]") {
+TEST_CASE("a tensor descriptor is created, configured and moved", "[owners][config]") {
     TensorDescriptor d = make_tensor_descriptor(1, 3, 5, 7);
     REQUIRE(d != nullptr);
     cudnnDataType_t type{};
@@ -22,7 +22,7 @@ TEST_CASE("a tensor descriptor is created, configured and moved", "[owners]") {
     CHECK(moved != nullptr);
 }
 
-TEST_CASE("filter, convolution and pooling descriptors give the shapes libnst relies on", "[owners]") {
+TEST_CASE("filter, convolution and pooling descriptors give the shapes libnst relies on", "[owners][config]") {
     TensorDescriptor x = make_tensor_descriptor(1, 3, 5, 7);
     FilterDescriptor w = make_filter_descriptor(8, 3, 3, 3);
     ConvolutionDescriptor conv = make_convolution_descriptor(1, 1);
@@ -37,12 +37,12 @@ TEST_CASE("filter, convolution and pooling descriptors give the shapes libnst re
     CHECK((h == 2 && wd == 3));
 }
 
-TEST_CASE("a pooling descriptor with negative padding is refused", "[owners]") {
+TEST_CASE("a pooling descriptor with negative padding is refused", "[owners][config]") {
     CHECK_THROWS_AS(make_pooling_descriptor(CUDNN_POOLING_MAX, 2, -1, 2), nst::Error);
     CHECK_THROWS_WITH(make_pooling_descriptor(CUDNN_POOLING_MAX, 0, 0, 2), Catch::Contains("window 0"));
 }
 
-TEST_CASE("an invalid descriptor shape throws and leaks nothing", "[owners]") {
+TEST_CASE("an invalid descriptor shape throws and leaks nothing", "[owners][config]") {
     CHECK_THROWS_AS(make_tensor_descriptor(1, 0, 4, 4), nst::Error);
     CHECK_THROWS_AS(make_filter_descriptor(-1, 3, 3, 3), nst::Error);
     // cuDNN's int strides: 64 x 5793 x 5793 elements is one past what fits.
@@ -50,7 +50,7 @@ TEST_CASE("an invalid descriptor shape throws and leaks nothing", "[owners]") {
     CHECK_NOTHROW(make_tensor_descriptor(1, 64, 5792, 5792));
 }
 
-TEST_CASE("an empty device buffer needs no device and moves", "[owners]") {
+TEST_CASE("an empty device buffer needs no device and moves", "[owners][config]") {
     DeviceBuffer<float> a;
     CHECK(a.empty());
     CHECK(a.data() == nullptr);

@@ -7,7 +7,7 @@
 #include "nst/device.hpp"
 #include "nst/error.hpp"
 
-TEST_CASE("device requests parse, and a bad one is named", "[device]") {
+TEST_CASE("device requests parse, and a bad one is named", "[device][config]") {
     CHECK(nst::parse_device_request("auto") == nst::DeviceRequest::Auto);
     CHECK(nst::parse_device_request("cuda") == nst::DeviceRequest::Cuda);
     CHECK(nst::parse_device_request("cpu") == nst::DeviceRequest::Cpu);
@@ -16,13 +16,13 @@ TEST_CASE("device requests parse, and a bad one is named", "[device]") {
     CHECK_THROWS_AS(nst::parse_device_request(""), nst::Error);
 }
 
-TEST_CASE("cpu is always granted", "[device]") {
+TEST_CASE("cpu is always granted", "[device][config]") {
     const nst::DeviceChoice choice = nst::choose_device(nst::DeviceRequest::Cpu);
     CHECK(choice.device == nst::Device::Cpu);
     CHECK(choice.notice.empty());
 }
 
-TEST_CASE("auto and cuda follow whether a device is usable", "[device]") {
+TEST_CASE("auto and cuda follow whether a device is usable", "[device][config]") {
     std::string why;
     const bool usable = nst::cuda_device_usable(&why);
     const nst::DeviceChoice automatic = nst::choose_device(nst::DeviceRequest::Auto);

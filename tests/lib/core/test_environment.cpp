@@ -4,7 +4,7 @@
 #include "nst/environment.hpp"
 #include "nst/version.hpp"
 
-TEST_CASE("version numbers are formatted in both cuDNN schemes", "[environment]") {
+TEST_CASE("version numbers are formatted in both cuDNN schemes", "[environment][config]") {
     CHECK(nst::format_cudnn_version(91900) == "9.19.0");
     CHECK(nst::format_cudnn_version(90102) == "9.1.2");
     CHECK(nst::format_cudnn_version(8907) == "8.9.7");
@@ -12,7 +12,7 @@ TEST_CASE("version numbers are formatted in both cuDNN schemes", "[environment]"
     CHECK(nst::format_cuda_version(12080) == "12.8");
 }
 
-TEST_CASE("the probe finds the CPU backend's libraries and says whether CUDA is built in", "[environment]") {
+TEST_CASE("the probe finds the CPU backend's libraries and says whether CUDA is built in", "[environment][config]") {
     const nst::Environment env = nst::probe_environment();
     CHECK(env.nst_version == NST_VERSION_STRING);
     CHECK(env.cuda_built == nst::built_with_cuda());
@@ -23,7 +23,7 @@ TEST_CASE("the probe finds the CPU backend's libraries and says whether CUDA is 
     // (tests/cuda/test_cuda_environment.cpp checks the CUDA libraries' versions in a CUDA build.)
 }
 
-TEST_CASE("the report names every library and each GPU or its absence", "[environment]") {
+TEST_CASE("the report names every library and each GPU or its absence", "[environment][config]") {
     nst::Environment env;
     env.nst_version = "1.2.3";
     env.build_type = "Release";
@@ -53,7 +53,7 @@ TEST_CASE("the report names every library and each GPU or its absence", "[enviro
     CHECK_THAT(report, !Catch::Contains("CPU backend will be used"));
 }
 
-TEST_CASE("a CPU-only build's report says so and names no CUDA library", "[environment]") {
+TEST_CASE("a CPU-only build's report says so and names no CUDA library", "[environment][config]") {
     nst::Environment env;
     env.nst_version = "1.2.3";
     env.build_type = "Release";
