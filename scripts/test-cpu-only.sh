@@ -49,4 +49,4 @@ cmake -S . -B build-cpu -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=cla
   -DNST_FUZZ=ON "${flags[@]}"
 grep -q '^NST_WITH_CUDA:BOOL=OFF' build-cpu/CMakeCache.txt || { echo "test-cpu-only: CUDA was not left out" >&2; exit 1; }
 cmake --build build-cpu -j "$(nproc)"
-[ "$what" = all ] && exec bash "$0" test
+if [ "$what" = all ]; then exec bash "$0" test; fi
