@@ -79,8 +79,15 @@ if [ -f out/nst-bundle.tar.xz ]; then
   if [ -n "${NST_GPU_CHECK_FORCE_BUILD:-}" ]; then
     note "bundle" "unused" "NST_GPU_CHECK_FORCE_BUILD is set"
   elif "$B/nst-run" "$B/bin/nst" --version >"$logs/version.txt" 2>&1; then
-    run="$B/nst-run"
-    note "bundle" "ok" "commit $(head -n 1 "$B/COMMIT")"
+    if nvidia-smi -L 2>/dev/null | grep -q '^GPU ' && grep -qE '^GPU( not usable|: no CUDA device)' "$logs/version.txt"; then
+      # It starts, but cannot use the GPU that nvidia-smi sees (a driver or cuDNN it cannot work with).
+      echo "gpu-check: the bundle starts but cannot use this GPU:"
+      cat "$logs/version.txt"
+      note "bundle" "unusable" "$(grep -m1 -E '^GPU( not usable|: no CUDA device)' "$logs/version.txt" | cut -c1-160)"
+    else
+      run="$B/nst-run"
+      note "bundle" "ok" "commit $(head -n 1 "$B/COMMIT")"
+    fi
   else
     echo "gpu-check: the bundle does not start here:"
     cat "$logs/version.txt"
@@ -197,9 +204,11 @@ status=ok
 note "gpu tests" "$status" "$counts"
 [ ${#bad[@]} -gt 0 ] && note "gpu tests failing" "-" "$(printf '%s; ' "${bad[@]:0:4}")"
 # The comparisons, from the RESULT lines: how many, how many over their tolerance, the closest to it.
+# A rel that is not a finite number (nan, inf: awk would read either as 0) counts as over its tolerance.
 awk -F'|' '/^RESULT\|/ {
-    rel = substr($3, 5) + 0; tol = 0; for (i = 4; i <= NF; ++i) if ($i ~ /^tolerance=/) tol = substr($i, 11) + 0
-    n++; r = tol > 0 ? rel / tol : (rel > 0 ? 1e9 : 0); if (r > 1) over++; if (r >= worst) { worst = r; what = $2 }
+    s = substr($3, 5); rel = s + 0; tol = 0; for (i = 4; i <= NF; ++i) if ($i ~ /^tolerance=/) tol = substr($i, 11) + 0
+    finite = s ~ /^[0-9.]+([eE][-+]?[0-9]+)?$/
+    n++; r = !finite ? 1e9 : tol > 0 ? rel / tol : (rel > 0 ? 1e9 : 0); if (r > 1) over++; if (r >= worst) { worst = r; what = $2 }
   } END { printf "%d comparisons, %d over tolerance; closest: %s at %.2f of its tolerance\n", n, over, what, worst }' \
   "$logs/gpu-tests.log" >"$logs/results-summary.txt"
 note "gpu comparisons" "-" "$(cat "$logs/results-summary.txt")"
@@ -334,15 +343,17 @@ pack
 
 # ---- compute-sanitizer on a short transfer ----
 echo "== compute-sanitizer memcheck ($(elapsed) s so far)"
+export PATH="$PATH:${CUDA_HOME:-/usr/local/cuda}/bin"  # compute-sanitizer is in the toolkit's bin/
 if command -v compute-sanitizer >/dev/null; then
-  t=$(slice 60 0)
+  # cuDNN's first calls under memcheck take minutes, not seconds: the caps are what is left, up to 150 s.
+  t=$(slice 150 0)
   timeout "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" transfer \
     --content "$B/fixtures/content.png" --style "$B/fixtures/style.png" --output /tmp/nst-memcheck.png \
     --weights "$B/fixtures/vgg19-div8.mat" --size 48 --iterations 3 --device cuda >"$logs/memcheck.txt" 2>&1
   rc=$?
   tail -n 5 "$logs/memcheck.txt"
   note "memcheck" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck.txt" | tail -n 1)"
-  t=$(slice 60 0)
+  t=$(slice 150 0)
   timeout "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" train --data synthetic:40 \
     --batch 16 --steps 3 --device cuda >"$logs/memcheck-train.txt" 2>&1
   rc=$?

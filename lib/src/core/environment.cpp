@@ -22,6 +22,22 @@ std::string format_cuda_version(int version) {
     return std::to_string(version / 1000) + "." + std::to_string((version % 1000) / 10);
 }
 
+namespace detail {
+
+std::string cudnn_refusal(int loaded, int built) {
+    if (loaded / 10000 == built / 10000 && loaded >= 90000) return "";
+    return "the loaded cuDNN " + format_cudnn_version(loaded) + " cannot serve libnst, built against cuDNN " +
+           format_cudnn_version(built) + " (it needs cuDNN " + std::to_string(built / 10000) + ".x)";
+}
+
+std::string cudnn_older_note(int loaded, int built) {
+    if (!cudnn_refusal(loaded, built).empty() || (loaded / 100) % 100 >= (built / 100) % 100) return "";
+    return "older than the " + format_cudnn_version(built) +
+           " libnst was built against: libnst calls only what cuDNN 9.0 has, though NVIDIA promises only newer minors";
+}
+
+}  // namespace detail
+
 Environment probe_environment() {
     Environment env;
     env.nst_version = version();
@@ -42,7 +58,10 @@ void format_cuda_libraries(const Environment& env, std::ostringstream& out) {
     else
         out << format_cuda_version(env.cuda_driver_version) << "\n";
     out << "cuDNN " << format_cudnn_version(env.cudnn_version) << " (built against "
-        << format_cudnn_version(env.cudnn_build_version) << ")\n";
+        << format_cudnn_version(env.cudnn_build_version) << ")";
+    const std::string older = detail::cudnn_older_note(env.cudnn_version, env.cudnn_build_version);
+    if (!older.empty()) out << ": " << older;
+    out << "\n";
     out << "cuBLAS " << env.cublas_major << "." << env.cublas_minor << "." << env.cublas_patch << "\n";
 }
 

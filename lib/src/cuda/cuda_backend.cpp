@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/cuda_environment.hpp"
 #include "nst/environment.hpp"
 #include "nst/error.hpp"
 
@@ -46,8 +47,10 @@ CudaBackend::~CudaBackend() {
 }
 
 std::string CudaBackend::description() const {
-    return "cuda: " + device_name_ + ", cuDNN " + format_cudnn_version(static_cast<int>(cudnnGetVersion())) + ", " +
-           (strict() ? "strict FP32" : "TF32 allowed");
+    const int loaded = static_cast<int>(cudnnGetVersion());
+    const std::string older = detail::cudnn_older_note(loaded, CUDNN_VERSION);
+    return "cuda: " + device_name_ + ", cuDNN " + format_cudnn_version(loaded) +
+           (older.empty() ? "" : " (" + older + ")") + ", " + (strict() ? "strict FP32" : "TF32 allowed");
 }
 
 void CudaBackend::ensure(DeviceBuffer<unsigned char>& buffer, std::size_t bytes) {
@@ -109,7 +112,7 @@ double CudaBackend::time_ms(const std::function<void()>& work) {
 void CudaBackend::flush_cache() {
     if (flush_.empty()) {
         int l2 = 0;
-        CHECK_CUDA(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, 0));
+        CHECK_CUDA(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, options().cuda_device));
         ensure(flush_, std::max<std::size_t>(2 * static_cast<std::size_t>(l2), std::size_t(1) << 20));
     }
     CHECK_CUDA(cudaMemsetAsync(flush_.data(), 0, flush_.bytes(), stream_.get()));

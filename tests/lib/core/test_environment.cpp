@@ -1,6 +1,7 @@
 // The environment report behind `nst --version`.
 #include <catch2/catch.hpp>
 
+#include "core/cuda_environment.hpp"
 #include "nst/environment.hpp"
 #include "nst/version.hpp"
 
@@ -67,4 +68,19 @@ TEST_CASE("a CPU-only build's report says so and names no CUDA library", "[envir
     CHECK_THAT(report, Catch::Contains("GPU: none used — libnst was built without CUDA (NST_WITH_CUDA=OFF)"));
     CHECK_THAT(report, !Catch::Contains("cuDNN"));
     CHECK_THAT(report, !Catch::Contains("cuBLAS"));
+}
+
+TEST_CASE("any cuDNN 9 serves libnst, another major does not, and an older minor is named", "[environment]") {
+    using nst::detail::cudnn_older_note;
+    using nst::detail::cudnn_refusal;
+    CHECK(cudnn_refusal(91900, 91900).empty());
+    CHECK(cudnn_refusal(92000, 91900).empty());
+    CHECK(cudnn_refusal(90000, 91900).empty());  // libnst calls only what 9.0 has
+    CHECK(cudnn_refusal(100000, 91900) ==
+          "the loaded cuDNN 10.0.0 cannot serve libnst, built against cuDNN 9.19.0 (it needs cuDNN 9.x)");
+    CHECK_FALSE(cudnn_refusal(8907, 91900).empty());
+    CHECK(cudnn_older_note(91900, 91900).empty());
+    CHECK(cudnn_older_note(92001, 91900).empty());
+    CHECK(cudnn_older_note(100000, 91900).empty());  // refused, not noted
+    CHECK(cudnn_older_note(90800, 91900).rfind("older than the 9.19.0 libnst was built against", 0) == 0);
 }
