@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "conv.cuh"
@@ -123,10 +124,21 @@ struct CudaBackend::ConvScratch {
           separate(m, y.size()) {}
 };
 
+// Whether planning a shape reads the scratch tensors: the timed search does, and so does the fusion check,
+// which is skipped where the policy settles fusion without it (forced separate; Auto in strict FP32 without
+// autotune). Otherwise they are neither allocated nor counted, and tiles are not made smaller for them.
+bool CudaBackend::planning_needs_scratch() const {
+    const ConvFusion policy = options().fusion;
+    const bool settled =
+        policy == ConvFusion::Separate || (policy == ConvFusion::Auto && strict() && !options().autotune);
+    return options().autotune || !settled;  // !settled: the fusion check runs
+}
+
 std::size_t CudaBackend::conv_memory(const ConvShape& s) const {
-    // The scratch above, the search's workspace and the kept workspace: each at most the limit.
+    // The scratch above when planning reads it, the search's workspace with autotune, and the kept
+    // workspace: each workspace at most the limit.
     const std::size_t tensors = s.in_size() + 2 * s.out_size() + s.filter_size() + std::size_t(s.out_channels);
-    return tensors * sizeof(float) + 2 * search_limit();
+    return (planning_needs_scratch() ? tensors * sizeof(float) : 0) + (options().autotune ? 2 : 1) * search_limit();
 }
 
 void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
@@ -136,10 +148,11 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.forward_conv.get(), search_math));
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.backward_conv.get(), search_math));
     CHECK_CUDNN(cudnnSetConvolutionMathType(p.filter_conv.get(), search_math));
-    ConvScratch scratch(*memory_, s);
+    std::optional<ConvScratch> scratch;
+    if (planning_needs_scratch()) scratch.emplace(*memory_, s);
     const std::size_t limit = search_limit();
     if (options().autotune)
-        find_algorithms(s, p, scratch, limit);
+        find_algorithms(s, p, *scratch, limit);
     else
         heuristic_algorithms(s, p, limit);
     if (!strict()) {
@@ -148,7 +161,7 @@ void CudaBackend::choose_algorithms(const ConvShape& s, ConvPlan& p) {
         CHECK_CUDNN(cudnnSetConvolutionMathType(p.filter_conv.get(), p.filter_math));
     }
     ensure(conv_workspace_, std::max({p.forward_workspace, p.backward_workspace, p.filter_workspace}));
-    choose_fusion(p, scratch);
+    choose_fusion(p, scratch ? &*scratch : nullptr);
 }
 
 // Every candidate timed on noise in the scratch tensors (cudnnFind*Ex), the fastest usable one kept.
@@ -234,7 +247,7 @@ void CudaBackend::heuristic_filter_algorithm(const ConvShape& s, ConvPlan& p, st
 // call agrees with the separate calls (fusion_agrees), and then in TF32 mode by rule or, with autotune, where it
 // is not slower; in strict FP32 without autotune never (one project found it much slower unless the math
 // type is a tensor-op one, and timing would make the choice differ between runs).
-void CudaBackend::choose_fusion(ConvPlan& p, ConvScratch& t) {
+void CudaBackend::choose_fusion(ConvPlan& p, ConvScratch* scratch) {
     p.fused = false;
     const ConvFusion policy = options().fusion;
     if (policy == ConvFusion::Separate) {
@@ -245,6 +258,7 @@ void CudaBackend::choose_fusion(ConvPlan& p, ConvScratch& t) {
         p.unfused_reason = "strict FP32 without autotune";
         return;
     }
+    ConvScratch& t = *scratch;  // made by choose_algorithms: planning_needs_scratch() is true here
     const FusionCheck check = check_fusion(p, t);
     if (check == FusionCheck::Unsupported) {
         p.unfused_reason = "not supported";

@@ -22,7 +22,7 @@ cp build-bundle/apps/nst build-bundle/apps/nst-bench build-bundle/tests/nst_test
    build-bundle/tests/nst_make_test_images build-bundle/tests/nst_image_stats "$stage/bin/"
 cp bench/compare_pytorch.py bench/compare_pytorch_resnet.py bench/compare_pytorch_batch.py "$stage/bench/"
 cp tests/cli/*.sh "$stage/tests/cli/"  # gpu-check runs the CLI scripts on CUDA
-cp scripts/gpu-check.sh "$stage/scripts/"
+cp scripts/gpu-check.sh scripts/gpu-check-slices.sh "$stage/scripts/"
 
 # The ldd closure, less what the host must provide (its driver, cuDNN 9, cuBLAS 13) and glibc's core.
 # libstdc++ and libgcc_s stay the host's too: they are backward compatible, and the host's cuDNN, cuBLAS and

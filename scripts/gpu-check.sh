@@ -10,10 +10,11 @@
 #   bench/compare_pytorch_resnet.py at batch 64; compute-sanitizer memcheck on a short transfer and a short
 #   training run.
 # The whole check keeps to NST_GPU_CHECK_BUDGET seconds (default 420: give the device call timeout_s 480);
-# each stage gets at most its own cap and leaves time for the stages after it, and a stage with no time left
-# is reported "no time". REPORT_DIR receives at most 6 files (the device tool returns 8): summary.txt,
-# gpu-check-logs.tar.gz (every log, refreshed after each stage), and copies of host.txt, gpu-tests.log,
-# bench-cuda.txt and compare-pytorch.txt. The summary table is printed last, also when a stage fails.
+# each stage gets at most its own cap and leaves the later stages their floors (scripts/gpu-check-slices.sh),
+# and a stage with no time left is reported "no time". REPORT_DIR receives at most 6 files (the device tool
+# returns 8): summary.txt, gpu-check-logs.tar.gz (every log, refreshed after each stage), and copies of
+# host.txt, gpu-tests.log, bench-cuda.txt and compare-pytorch.txt. The summary table is printed last, also
+# when a stage fails.
 # If the bundle cannot start there, it says why and builds on the host with cmake and ninja, using the
 # headers and CMake/pkg-config files the bundle carries (sysroot/) and the host's compiler, CUDA and cuDNN.
 set -uo pipefail
@@ -25,17 +26,24 @@ logs=/tmp/nst-gpu-check
 rm -rf "$logs" && mkdir -p "$logs"
 start=$(date +%s)
 elapsed() { echo $(($(date +%s) - start)); }
-# slice CAP RESERVE: the seconds a stage may run: at most CAP, and never into the RESERVE seconds kept for the
-# stages after it.
-slice() {
-  local t=$((budget - $(elapsed) - $2))
-  [ "$t" -gt "$1" ] && t=$1
-  [ "$t" -lt 1 ] && t=1  # never 0: 'timeout 0' would mean no limit at all
-  echo "$t"
-}
+# slice STAGE: the seconds a stage may run, 0 for "no time" (scripts/gpu-check-slices.sh: each stage's cap
+# and floor, the later stages' floors kept back).
+. "$(dirname "$0")/gpu-check-slices.sh"
 summary=()
 note() { summary+=("$(printf '%-20s %-8s %s' "$1" "$2" "$3")"); }
 timed_out() { [ "$1" -eq 124 ] || [ "$1" -eq 137 ]; }
+# limited SECONDS CMD...: CMD under `timeout SECONDS`; with 0 seconds (slice's "no time") it does not run
+# and returns 250.
+limited() {
+  local t=$1
+  shift
+  [ "$t" -eq 0 ] && return 250
+  timeout "$t" "$@"
+}
+# verdict RC: a stage's status word: ok, "no time", timeout or rc=N.
+verdict() {
+  case $1 in 0) echo ok ;; 250) echo "no time" ;; 124 | 137) echo timeout ;; *) echo "rc=$1" ;; esac
+}
 pack() {
   printf '%s\n' "${summary[@]}" >"$logs/summary.txt"
   tar -czf "$report/gpu-check-logs.tar.gz" -C /tmp nst-gpu-check 2>/dev/null
@@ -101,8 +109,12 @@ if [ -z "$run" ]; then
   # trees too); matio/OpenBLAS/HDF5/benchmark runtime libraries from the bundle's lib/, their headers and
   # CMake/pkg-config files from its sysroot/ (symlinks there point into lib/).
   echo "gpu-check: building on the host with cmake and ninja ($(elapsed) s so far)"
-  t=$(slice "${NST_GPU_CHECK_BUILD_CAP:-300}" 150)
+  t=$(slice host-build)
   S="$B/sysroot"
+  if [ "$t" -eq 0 ]; then
+    note "host build" "no time" "$(elapsed) s of $budget gone before it"
+    exit 1
+  fi
   if [ -z "$B" ] || [ ! -d "$S" ]; then
     note "host build" "FAILED" "no bundle sysroot (headers of matio, CLI11, Catch2, benchmark, stb, OpenBLAS)"
     exit 1
@@ -114,7 +126,7 @@ if [ -z "$run" ]; then
   link="-Wl,-rpath-link,$B/lib -L$B/lib"
   if timeout "$t" bash -c '
       set -e
-      cmake -S . -B build-host -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+      cmake -S . -B build-host -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 -DNST_BUILD_KERNEL_TESTS=OFF \
         -DCMAKE_POLICY_VERSION_MINIMUM=3.5 -DCMAKE_PREFIX_PATH="$1/usr" -DPKG_CONFIG_EXECUTABLE="$1/pkg-config" \
         -DCMAKE_EXE_LINKER_FLAGS="$2" -DCMAKE_SHARED_LINKER_FLAGS="$2"
       cmake --build build-host -j "$(nproc)"' _ "$S" "$link" >"$logs/host-build.log" 2>&1; then
@@ -158,7 +170,7 @@ gpu_seen=0
 nvidia-smi -L 2>/dev/null | grep -q '^GPU ' && gpu_seen=1
 "$run" "$B/bin/nst_tests" --list-test-names-only '[gpu]' 2>/dev/null | grep '^gpu:' >"$logs/gpu-test-names.txt"
 { grep -v '1024 px pass' "$logs/gpu-test-names.txt"; grep '1024 px pass' "$logs/gpu-test-names.txt"; } >"$logs/gpu-test-order.txt"
-gpu_deadline=$(($(elapsed) + $(slice 170 230)))
+gpu_deadline=$(($(elapsed) + $(slice gpu-tests)))
 passed=0 failed=0 crashed=0 hung=0 skipped=0 notrun=0 k=0
 bad=()
 # junit_failed FILE: 0 when the report has its test case and no failure or error in it.
@@ -200,6 +212,7 @@ counts="$passed passed, $failed failed, $crashed crashed, $hung timed out, $skip
 status=ok
 [ $((failed + crashed + hung + notrun)) -gt 0 ] && status=FAILED
 [ "$skipped" -eq "$total" ] && status=skipped
+[ "$notrun" -eq "$total" ] && status="no time"
 [ "$total" -eq 0 ] && status="no tests" && counts="--list-test-names-only gave none"
 note "gpu tests" "$status" "$counts"
 [ ${#bad[@]} -gt 0 ] && note "gpu tests failing" "-" "$(printf '%s; ' "${bad[@]:0:4}")"
@@ -218,12 +231,13 @@ pack
 # ---- the CLI test scripts on the GPU: seeds reproduce across processes, NaN stops, Ctrl-C saves ----
 echo "== CLI scripts on CUDA ($(elapsed) s so far)"
 printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/nst" >/tmp/nst-on-bundle && chmod +x /tmp/nst-on-bundle
-cli_ok=0 cli_bad=()
+cli_ok=0 cli_bad=() cli_notime=()
 printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/nst_image_stats" >/tmp/nst-stats-on-bundle && chmod +x /tmp/nst-stats-on-bundle
 scripts=(transfer_e2e interrupt train_e2e batch)
 [ $gpu_seen -eq 0 ] && scripts=()  # nothing to run them on
 for script in "${scripts[@]}"; do
-  t=$(slice 40 200)
+  t=$(slice "cli-$script")
+  if [ "$t" -eq 0 ]; then cli_notime+=("$script"); continue; fi
   args=(/tmp/nst-on-bundle "$B/fixtures" "/tmp/nst-cli-$script")
   [ "$script" = train_e2e ] && args=(/tmp/nst-on-bundle "/tmp/nst-cli-$script")
   [ "$script" = batch ] && args=(/tmp/nst-on-bundle /tmp/nst-stats-on-bundle "$B/fixtures" "/tmp/nst-cli-$script")
@@ -232,36 +246,39 @@ done
 if [ ${#scripts[@]} -eq 0 ]; then
   note "cli on cuda" "skipped" "nvidia-smi sees no GPU"
 else
-  note "cli on cuda" "$([ ${#cli_bad[@]} -eq 0 ] && echo ok || echo FAILED)" "$cli_ok of ${#scripts[@]} scripts passed${cli_bad:+; ${cli_bad[*]}}"
+  cli_status=ok
+  [ ${#cli_notime[@]} -gt 0 ] && cli_status="no time"
+  [ ${#cli_bad[@]} -gt 0 ] && cli_status=FAILED
+  note "cli on cuda" "$cli_status" "$cli_ok of ${#scripts[@]} scripts passed${cli_bad:+; ${cli_bad[*]}}${cli_notime:+; no time for ${cli_notime[*]}}"
 fi
 pack
 
 # ---- nst-bench: the iterations first (the headline), then the ops, then the CPU ----
 echo "== nst-bench ($(elapsed) s so far)"
-t=$(slice 90 150)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration/|train_step)' --benchmark_min_time=0.2 \
+t=$(slice bench-iterations)
+limited "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/(iteration/|train_step)' --benchmark_min_time=0.2 \
   --benchmark_out="$logs/bench-cuda-iterations.json" --benchmark_out_format=json >"$logs/bench-cuda.txt" 2>&1
 rc=$?
-t=$(slice 60 100)
+t=$(slice bench-ops)
 ops=$(bash scripts/ops.sh BENCH | paste -sd'|')  # every op with a benchmark (cmake/NstOps.cmake)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter="^cuda/($ops)/" --benchmark_min_time=0.05 \
+limited "$t" "$run" "$B/bin/nst-bench" --benchmark_filter="^cuda/($ops)/" --benchmark_min_time=0.05 \
   --benchmark_out="$logs/bench-cuda-ops.json" --benchmark_out_format=json >>"$logs/bench-cuda.txt" 2>&1
 rc2=$?
-t=$(slice 30 90)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/(iteration/|train_step)' --benchmark_min_time=0.01 \
+t=$(slice bench-cpu)
+limited "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cpu/(iteration/|train_step)' --benchmark_min_time=0.01 \
   --benchmark_out="$logs/bench-cpu.json" --benchmark_out_format=json >"$logs/bench-cpu.txt" 2>&1
 grep -E "iteration|/conv/conv(1_2|4_2)_[0-9]+px/forward|/gram/|/adam/|/reduce/|/pool/pool1" "$logs/bench-cuda.txt" "$logs/bench-cpu.txt" | cut -d: -f2- | head -n 40
 ms() { awk -v pat="$1" '$1 ~ pat { print $2 " " $3; exit }' "$2"; }
 status=ok
-[ $rc -ne 0 ] || [ $rc2 -ne 0 ] && status="rc=$rc,$rc2"
-grep -q '^cuda/iteration' "$logs/bench-cuda.txt" || status="no cuda"
+[ $rc -ne 0 ] || [ $rc2 -ne 0 ] && status="$(verdict $rc),$(verdict $rc2)"
+[ $rc -ne 250 ] && ! grep -q '^cuda/iteration' "$logs/bench-cuda.txt" && status="no cuda"
 note "nst-bench" "$status" "512px iteration: fp32 $(ms 'cuda/iteration/fp32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/fp32-autotune/512px' "$logs/bench-cuda.txt")), tf32 $(ms 'cuda/iteration/tf32/512px' "$logs/bench-cuda.txt") (autotune $(ms 'cuda/iteration/tf32-autotune/512px' "$logs/bench-cuda.txt")); 1024px fp32 $(ms 'cuda/iteration/fp32/1024px' "$logs/bench-cuda.txt")"
 note "nst-bench cpu" "-" "128px iteration $(ms 'cpu/iteration/fp32/128px' "$logs/bench-cpu.txt")"
 ips() { awk -v pat="$1" '$1 ~ pat { for (i = 1; i <= NF; ++i) if ($i ~ /^images_per_s=/) { print substr($i, 14); exit } }' "$2"; }
 # Print sizes, tiled: one timed iteration each after a warm-up; 8192 first (the one asked
 # for), then 4096 whole and tiled, then 16384.
-t=$(slice 60 120)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration_tiled/fp32/(8192px|4096px|16384px)/' \
+t=$(slice bench-tiled)
+limited "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/iteration_tiled/fp32/(8192px|4096px|16384px)/' \
   --benchmark_min_time=0.01 --benchmark_out="$logs/bench-cuda-tiled.json" --benchmark_out_format=json \
   >"$logs/bench-cuda-tiled.txt" 2>&1
 rc3=$?
@@ -272,10 +289,10 @@ tiled_line=""
 for case in 4096px/auto 4096px/tile2048 8192px/auto 16384px/auto; do
   tiled_line+="$case $(ms "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") peak $(peak "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") MiB; "
 done
-note "tiled iterations" "$([ $rc3 -eq 0 ] && echo ok || echo "rc=$rc3")" "$tiled_line"
+note "tiled iterations" "$(verdict $rc3)" "$tiled_line"
 # nst batch's throughput: B = 1, 4, 16 images optimised together at 256 and 512 px.
-t=$(slice 60 100)
-timeout "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/batch/fp32/(256|512)px/B(1|4|16)/' \
+t=$(slice bench-batch)
+limited "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/batch/fp32/(256|512)px/B(1|4|16)/' \
   --benchmark_min_time=0.05 --benchmark_out="$logs/bench-cuda-batch.json" --benchmark_out_format=json \
   >"$logs/bench-cuda-batch.txt" 2>&1
 rc4=$?
@@ -285,33 +302,33 @@ batch_line=""
 for case in 256px/B1 256px/B4 256px/B16 512px/B1 512px/B4 512px/B16; do
   batch_line+="$case $(ips "cuda/batch/fp32/$case" "$logs/bench-cuda-batch.txt"); "
 done
-note "batch images/s" "$([ $rc4 -eq 0 ] && echo ok || echo "rc=$rc4")" "at 500 iterations: $batch_line"
+note "batch images/s" "$(verdict $rc4)" "at 500 iterations: $batch_line"
 note "train step b64" "-" "cuda fp32 $(ips 'cuda/train_step/fp32/b64/compute' "$logs/bench-cuda.txt") img/s (with io $(ips 'cuda/train_step/fp32/b64/with_io' "$logs/bench-cuda.txt")), tf32 $(ips 'cuda/train_step/tf32/b64/compute' "$logs/bench-cuda.txt"); cpu $(ips 'cpu/train_step/fp32/b64/compute' "$logs/bench-cpu.txt")"
 pack
 
 # ---- PyTorch side by side at 512 px ----
 echo "== compare_pytorch.py ($(elapsed) s so far)"
 if python3 -c "import torch, scipy, PIL" 2>/dev/null; then
-  t=$(slice 100 45)
+  t=$(slice pytorch)
   "$run" "$B/bin/nst" weights write-random /tmp/nst-random0.mat --seed 0 --container v5-uncompressed >/dev/null
   # python3 runs with the host's libraries (PyTorch's own); only nst goes through the bundle's wrapper.
-  PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch.py --nst "$run $B/bin/nst" --weights /tmp/nst-random0.mat \
+  PYTHONUNBUFFERED=1 limited "$t" python3 bench/compare_pytorch.py --nst "$run $B/bin/nst" --weights /tmp/nst-random0.mat \
     --size 512 --work /tmp/nst-compare >"$logs/compare-pytorch.txt" 2>&1
   rc=$?
   tail -n 15 "$logs/compare-pytorch.txt"
   ratio=$(grep -E "^ratio" "$logs/compare-pytorch.txt" | tail -n 1)
   status=ok
-  [ -z "$ratio" ] && status="rc=$rc"
+  [ -z "$ratio" ] && status="$(verdict $rc)"
   [ -n "$ratio" ] && timed_out $rc && status=partial  # torch.compile rows cut by the time limit
   note "pytorch compare" "$status" "${ratio:-see compare-pytorch.txt}"
   note "pytorch loss diff" "-" "$(sed -n 's/^\(fp32\|tf32\): loss after 10 iterations .*relative difference/\1/p' "$logs/compare-pytorch.txt" | tr '\n' ' ')"
   # nst batch against PyTorch one image at a time and batched: 256 px, B = 16.
-  t=$(slice 60 45)
-  PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch_batch.py --bench "$run $B/bin/nst-bench" \
+  t=$(slice pytorch-batch)
+  PYTHONUNBUFFERED=1 limited "$t" python3 bench/compare_pytorch_batch.py --bench "$run $B/bin/nst-bench" \
     --weights /tmp/nst-random0.mat --size 256 --batch 16 --work /tmp/nst-compare-batch >"$logs/compare-pytorch-batch.txt" 2>&1
   rc=$?
   tail -n 5 "$logs/compare-pytorch-batch.txt"
-  note "pytorch batch" "$(grep -q '^ratio' "$logs/compare-pytorch-batch.txt" && echo ok || echo "rc=$rc")" "$(grep -E '^ratio' "$logs/compare-pytorch-batch.txt")"
+  note "pytorch batch" "$(grep -q '^ratio' "$logs/compare-pytorch-batch.txt" && echo ok || verdict $rc)" "$(grep -E '^ratio' "$logs/compare-pytorch-batch.txt")"
   cat "$logs/compare-pytorch-batch.txt" >>"$logs/compare-pytorch.txt"
 else
   note "pytorch compare" "skipped" "no torch/scipy/PIL for python3 on this host"
@@ -321,19 +338,19 @@ pack
 # ---- PyTorch side by side: ResNet-50's training step at batch 64 ----
 echo "== compare_pytorch_resnet.py ($(elapsed) s so far)"
 if python3 -c "import torch, scipy" 2>/dev/null; then
-  t=$(slice 60 40)
+  t=$(slice pytorch-resnet)
   # The script runs nst and nst-bench from a build folder: give it one that points at the bundle's wrapper.
   mkdir -p /tmp/nst-rbuild/apps
   for prog in nst nst-bench; do
     printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$run" "$B/bin/$prog" >"/tmp/nst-rbuild/apps/$prog"
     chmod +x "/tmp/nst-rbuild/apps/$prog"
   done
-  PYTHONUNBUFFERED=1 timeout "$t" python3 bench/compare_pytorch_resnet.py --build /tmp/nst-rbuild --device cuda \
+  PYTHONUNBUFFERED=1 limited "$t" python3 bench/compare_pytorch_resnet.py --build /tmp/nst-rbuild --device cuda \
     --work /tmp/nst-compare-resnet >"$logs/compare-pytorch-resnet.txt" 2>&1
   rc=$?
   tail -n 12 "$logs/compare-pytorch-resnet.txt"
   status=ok
-  grep -q "libnst / this" "$logs/compare-pytorch-resnet.txt" || status="rc=$rc"
+  grep -q "libnst / this" "$logs/compare-pytorch-resnet.txt" || status="$(verdict $rc)"
   note "pytorch resnet" "$status" "$(grep -E 'step-1 loss|PyTorch eager  ' "$logs/compare-pytorch-resnet.txt" | sed 's/  */ /g' | tr '\n' ';' | cut -c1-300)"
   cat "$logs/compare-pytorch-resnet.txt" >>"$logs/compare-pytorch.txt"
 else
@@ -346,19 +363,19 @@ echo "== compute-sanitizer memcheck ($(elapsed) s so far)"
 export PATH="$PATH:${CUDA_HOME:-/usr/local/cuda}/bin"  # compute-sanitizer is in the toolkit's bin/
 if command -v compute-sanitizer >/dev/null; then
   # cuDNN's first calls under memcheck take minutes, not seconds: the caps are what is left, up to 150 s.
-  t=$(slice 150 0)
-  timeout "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" transfer \
+  t=$(slice memcheck)
+  limited "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" transfer \
     --content "$B/fixtures/content.png" --style "$B/fixtures/style.png" --output /tmp/nst-memcheck.png \
     --weights "$B/fixtures/vgg19-div8.mat" --size 48 --iterations 3 --device cuda >"$logs/memcheck.txt" 2>&1
   rc=$?
   tail -n 5 "$logs/memcheck.txt"
-  note "memcheck" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck.txt" | tail -n 1)"
-  t=$(slice 150 0)
-  timeout "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" train --data synthetic:40 \
+  note "memcheck" "$(verdict $rc)" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck.txt" | tail -n 1)"
+  t=$(slice memcheck-train)
+  limited "$t" "$run" compute-sanitizer --tool memcheck --error-exitcode 9 "$B/bin/nst" train --data synthetic:40 \
     --batch 16 --steps 3 --device cuda >"$logs/memcheck-train.txt" 2>&1
   rc=$?
   tail -n 5 "$logs/memcheck-train.txt"
-  note "memcheck train" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc")" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck-train.txt" | tail -n 1)"
+  note "memcheck train" "$(verdict $rc)" "$(grep -E 'ERROR SUMMARY' "$logs/memcheck-train.txt" | tail -n 1)"
 else
   note "memcheck" "skipped" "no compute-sanitizer"
 fi

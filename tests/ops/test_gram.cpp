@@ -4,7 +4,10 @@
 // mix-up is silent when C == M), up to relu1_1 at 1024 px (M = 1M pixels).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <vector>
 
 #include "op_checks.hpp"
 
@@ -74,6 +77,31 @@ TEST_CASE("gpu: Gram matrices with SGEMM and SSYRK (mirrored) match the CPU, non
                          be.gram(in[0].data(), C, M, G);
                      });
         }
+    }
+}
+
+// Whether TF32 really engages. F's entries are 1 + 2^-12, which TF32's 10-bit mantissa rounds to 1, so each
+// entry of G = F Fᵀ over M pixels is M (1 + 2^-12)² = M + M/2048 in FP32 (4098 here, exact whatever the
+// summation order: every partial sum is a multiple of 2^-11) and exactly M where the GEMM ran in TF32. The
+// strict backend must give the first (within 1e-3), the TF32 one the second: "TF32 allowed" that silently
+// stays FP32 fails here. The GEMM (256 x 256 x 4096) is large enough for cuBLAS to use tensor cores.
+TEST_CASE("gpu: TF32 engages in the Gram GEMM, and strict FP32 does not", "[gpu][gram][tf32]") {
+    constexpr int C = 256;
+    constexpr std::int64_t M = 4096;
+    const std::vector<float> F(std::size_t(C) * M, 1.0f + std::ldexp(1.0f, -12));
+    const double fp32 = double(M) * std::pow(1.0 + std::ldexp(1.0, -12), 2);
+    for (Precision precision : {Precision::Fp32, Precision::Tf32}) {
+        Pair p = backends(precision);
+        Buffer in = put(*p.gpu, F), G = poisoned(*p.gpu, std::size_t(C) * C);
+        p.gpu->gram(in.data(), C, M, G.data());
+        const std::vector<float> g = get(*p.gpu, G);
+        const double expected = precision == Precision::Tf32 ? double(M) : fp32;
+        double worst = 0.0;
+        for (float v : g) worst = std::max(worst, std::isfinite(v) ? std::abs(double(v) - expected) : HUGE_VAL);
+        std::printf("RESULT|gram %s rounding (1 + 2^-12 inputs)|rel=%.3e|expected=%.4f|tolerance=1.0e-03\n",
+                    precision == Precision::Tf32 ? "tf32" : "fp32", worst, expected);
+        INFO((precision == Precision::Tf32 ? "tf32" : "fp32") << ": worst |G - " << expected << "| = " << worst);
+        CHECK(worst <= 1e-3);
     }
 }
 

@@ -180,7 +180,8 @@ private:
     void find_algorithms(const ConvShape& s, ConvPlan& plan, ConvScratch& scratch, std::size_t limit);
     void heuristic_algorithms(const ConvShape& s, ConvPlan& plan, std::size_t limit);
     void heuristic_filter_algorithm(const ConvShape& s, ConvPlan& plan, std::size_t limit);
-    void choose_fusion(ConvPlan& plan, ConvScratch& scratch);
+    bool planning_needs_scratch() const;
+    void choose_fusion(ConvPlan& plan, ConvScratch* scratch);  // scratch: when planning_needs_scratch()
     enum class FusionCheck { Unsupported, Disagrees, Agrees };
     FusionCheck check_fusion(ConvPlan& plan, ConvScratch& scratch);
     void fill_noise(CountedBuffer<float>& buffer, std::uint64_t seed);
