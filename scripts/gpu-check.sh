@@ -289,7 +289,9 @@ tiled_line=""
 for case in 4096px/auto 4096px/tile2048 8192px/auto 16384px/auto; do
   tiled_line+="$case $(ms "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") peak $(peak "cuda/iteration_tiled/fp32/$case" "$logs/bench-cuda-tiled.txt") MiB; "
 done
-note "tiled iterations" "$(verdict $rc3)" "$tiled_line"
+status=$(verdict $rc3)
+[ "$status" = ok ] && ! grep -q '^cuda/iteration_tiled' "$logs/bench-cuda-tiled.txt" && status="no results"
+note "tiled iterations" "$status" "$tiled_line"
 # nst batch's throughput: B = 1, 4, 16 images optimised together at 256 and 512 px.
 t=$(slice bench-batch)
 limited "$t" "$run" "$B/bin/nst-bench" --benchmark_filter='^cuda/batch/fp32/(256|512)px/B(1|4|16)/' \
@@ -302,7 +304,9 @@ batch_line=""
 for case in 256px/B1 256px/B4 256px/B16 512px/B1 512px/B4 512px/B16; do
   batch_line+="$case $(ips "cuda/batch/fp32/$case" "$logs/bench-cuda-batch.txt"); "
 done
-note "batch images/s" "$(verdict $rc4)" "at 500 iterations: $batch_line"
+status=$(verdict $rc4)
+[ "$status" = ok ] && ! grep -q '^cuda/batch' "$logs/bench-cuda-batch.txt" && status="no results"
+note "batch images/s" "$status" "at 500 iterations: $batch_line"
 note "train step b64" "-" "cuda fp32 $(ips 'cuda/train_step/fp32/b64/compute' "$logs/bench-cuda.txt") img/s (with io $(ips 'cuda/train_step/fp32/b64/with_io' "$logs/bench-cuda.txt")), tf32 $(ips 'cuda/train_step/tf32/b64/compute' "$logs/bench-cuda.txt"); cpu $(ips 'cpu/train_step/fp32/b64/compute' "$logs/bench-cpu.txt")"
 pack
 
