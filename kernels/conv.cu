@@ -124,14 +124,19 @@ struct CudaBackend::ConvScratch {
           separate(m, y.size()) {}
 };
 
-// Whether planning a shape reads the scratch tensors: the timed search does, and so does the fusion check,
-// which is skipped where the policy settles fusion without it (forced separate; Auto in strict FP32 without
-// autotune). Otherwise they are neither allocated nor counted, and tiles are not made smaller for them.
-bool CudaBackend::planning_needs_scratch() const {
+// Why the fusion policy keeps the separate calls without checking the fused one, or nullptr when the check
+// decides (choose_fusion).
+const char* CudaBackend::fusion_settled_reason() const {
     const ConvFusion policy = options().fusion;
-    const bool settled =
-        policy == ConvFusion::Separate || (policy == ConvFusion::Auto && strict() && !options().autotune);
-    return options().autotune || !settled;  // !settled: the fusion check runs
+    if (policy == ConvFusion::Separate) return "forced separate";
+    if (policy == ConvFusion::Auto && strict() && !options().autotune) return "strict FP32 without autotune";
+    return nullptr;
+}
+
+// Whether planning a shape reads the scratch tensors: the timed search does, and so does the fusion check.
+// Otherwise they are neither allocated nor counted, and tiles are not made smaller for them.
+bool CudaBackend::planning_needs_scratch() const {
+    return options().autotune || fusion_settled_reason() == nullptr;
 }
 
 std::size_t CudaBackend::conv_memory(const ConvShape& s) const {
@@ -249,15 +254,11 @@ void CudaBackend::heuristic_filter_algorithm(const ConvShape& s, ConvPlan& p, st
 // type is a tensor-op one, and timing would make the choice differ between runs).
 void CudaBackend::choose_fusion(ConvPlan& p, ConvScratch* scratch) {
     p.fused = false;
+    if (const char* why = fusion_settled_reason()) {
+        p.unfused_reason = why;
+        return;
+    }
     const ConvFusion policy = options().fusion;
-    if (policy == ConvFusion::Separate) {
-        p.unfused_reason = "forced separate";
-        return;
-    }
-    if (policy == ConvFusion::Auto && strict() && !options().autotune) {
-        p.unfused_reason = "strict FP32 without autotune";
-        return;
-    }
     ConvScratch& t = *scratch;  // made by choose_algorithms: planning_needs_scratch() is true here
     const FusionCheck check = check_fusion(p, t);
     if (check == FusionCheck::Unsupported) {

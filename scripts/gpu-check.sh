@@ -75,6 +75,8 @@ echo "== gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ), budget $budget s"
 } >"$logs/host.txt" 2>&1
 cat "$logs/host.txt"
 gpu=$(sed -n 's/^gpu: //p' "$logs/host.txt")
+gpu_seen=0
+nvidia-smi -L 2>/dev/null | grep -q '^GPU ' && gpu_seen=1
 note "gpu" "-" "${gpu:-nvidia-smi failed}"
 
 # ---- the programs: the bundle, or a build on the host ----
@@ -87,11 +89,12 @@ if [ -f out/nst-bundle.tar.xz ]; then
   if [ -n "${NST_GPU_CHECK_FORCE_BUILD:-}" ]; then
     note "bundle" "unused" "NST_GPU_CHECK_FORCE_BUILD is set"
   elif "$B/nst-run" "$B/bin/nst" --version >"$logs/version.txt" 2>&1; then
-    if nvidia-smi -L 2>/dev/null | grep -q '^GPU ' && grep -qE '^GPU( not usable|: no CUDA device)' "$logs/version.txt"; then
+    unusable=$(grep -m1 -E '^GPU( not usable|: no CUDA device)' "$logs/version.txt")
+    if [ $gpu_seen -eq 1 ] && [ -n "$unusable" ]; then
       # It starts, but cannot use the GPU that nvidia-smi sees (a driver or cuDNN it cannot work with).
       echo "gpu-check: the bundle starts but cannot use this GPU:"
       cat "$logs/version.txt"
-      note "bundle" "unusable" "$(grep -m1 -E '^GPU( not usable|: no CUDA device)' "$logs/version.txt" | cut -c1-160)"
+      note "bundle" "unusable" "$(cut -c1-160 <<<"$unusable")"
     else
       run="$B/nst-run"
       note "bundle" "ok" "commit $(head -n 1 "$B/COMMIT")"
@@ -166,8 +169,6 @@ pack
 echo "== GPU tests, one process each ($(elapsed) s so far)"
 : >"$logs/gpu-tests.log"
 mkdir -p "$logs/junit"
-gpu_seen=0
-nvidia-smi -L 2>/dev/null | grep -q '^GPU ' && gpu_seen=1
 "$run" "$B/bin/nst_tests" --list-test-names-only '[gpu]' 2>/dev/null | grep '^gpu:' >"$logs/gpu-test-names.txt"
 { grep -v '1024 px pass' "$logs/gpu-test-names.txt"; grep '1024 px pass' "$logs/gpu-test-names.txt"; } >"$logs/gpu-test-order.txt"
 gpu_deadline=$(($(elapsed) + $(slice gpu-tests)))

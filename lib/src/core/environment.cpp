@@ -24,14 +24,22 @@ std::string format_cuda_version(int version) {
 
 namespace detail {
 
+namespace {
+
+bool cudnn_serves(int loaded, int built) {
+    return loaded / 10000 == built / 10000 && loaded >= 90000;
+}
+
+}  // namespace
+
 std::string cudnn_refusal(int loaded, int built) {
-    if (loaded / 10000 == built / 10000 && loaded >= 90000) return "";
+    if (cudnn_serves(loaded, built)) return "";
     return "the loaded cuDNN " + format_cudnn_version(loaded) + " cannot serve libnst, built against cuDNN " +
            format_cudnn_version(built) + " (it needs cuDNN " + std::to_string(built / 10000) + ".x)";
 }
 
 std::string cudnn_older_note(int loaded, int built) {
-    if (!cudnn_refusal(loaded, built).empty() || (loaded / 100) % 100 >= (built / 100) % 100) return "";
+    if (!cudnn_serves(loaded, built) || (loaded / 100) % 100 >= (built / 100) % 100) return "";
     return "older than the " + format_cudnn_version(built) +
            " libnst was built against: libnst calls only what cuDNN 9.0 has, though NVIDIA promises only newer minors";
 }

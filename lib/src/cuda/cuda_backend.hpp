@@ -180,6 +180,7 @@ private:
     void find_algorithms(const ConvShape& s, ConvPlan& plan, ConvScratch& scratch, std::size_t limit);
     void heuristic_algorithms(const ConvShape& s, ConvPlan& plan, std::size_t limit);
     void heuristic_filter_algorithm(const ConvShape& s, ConvPlan& plan, std::size_t limit);
+    const char* fusion_settled_reason() const;
     bool planning_needs_scratch() const;
     void choose_fusion(ConvPlan& plan, ConvScratch* scratch);  // scratch: when planning_needs_scratch()
     enum class FusionCheck { Unsupported, Disagrees, Agrees };
