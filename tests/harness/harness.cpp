@@ -124,7 +124,9 @@ void run_block() {
     ++s.counts.blocks;
 }
 
-std::string check_configuration(dim3 grid, dim3 block, std::size_t shared_bytes) {
+}  // namespace
+
+std::string configuration_problem(dim3 grid, dim3 block, std::size_t shared_bytes) {
     const unsigned long long threads = 1ull * block.x * block.y * block.z;
     auto text = [](dim3 d) {
         return std::to_string(d.x) + "x" + std::to_string(d.y) + "x" + std::to_string(d.z);
@@ -136,8 +138,6 @@ std::string check_configuration(dim3 grid, dim3 block, std::size_t shared_bytes)
     if (shared_bytes > 48 * 1024) return std::to_string(shared_bytes) + " bytes of dynamic shared memory (at most 48 KiB)";
     return "";
 }
-
-}  // namespace
 
 void set_schedule(Schedule schedule) {
     state().schedule = schedule;
@@ -169,7 +169,7 @@ void run_grid(dim3 grid, dim3 block, std::size_t shared_bytes, const std::functi
     State& s = state();
     if (s.body != nullptr) die("a kernel launched another kernel: the harness runs one launch at a time");
     ++s.counts.launches;
-    if (const std::string bad = check_configuration(grid, block, shared_bytes); !bad.empty()) {
+    if (const std::string bad = configuration_problem(grid, block, shared_bytes); !bad.empty()) {
         s.last_error = cudaErrorInvalidConfiguration;
         s.message = "invalid launch configuration: " + bad;
         return;

@@ -18,6 +18,8 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <memory>
+#include <vector>
 
 namespace nst::harness {
 
@@ -48,13 +50,31 @@ std::string last_error_message();
 // of dynamic shared memory): a bad one runs nothing and sets cudaErrorInvalidConfiguration.
 void run_grid(dim3 grid, dim3 block, std::size_t shared_bytes, const std::function<void()>& thread_body);
 
+// Whether a launch configuration is one CUDA accepts (the limits above): "" when it is, else why not.
+std::string configuration_problem(dim3 grid, dim3 block, std::size_t shared_bytes);
+
+// A launch of `thread_body` (every thread of the grid) on `stream`. The kernel tests' runtime runs it at once
+// (runtime.cpp); the emulated CUDA device checks the configuration now, as CUDA does, and queues the launch
+// on its stream until a synchronisation point (emulator/). `pointers`: the kernel's pointer arguments, for
+// the emulated device's checks (where they point, which stream last used them).
+void submit(cudaStream_t stream, const char* kernel_name, dim3 grid, dim3 block, std::size_t shared_bytes,
+            std::vector<const void*> pointers, std::function<void()> thread_body);
+
+template <class T>
+void collect_pointer(std::vector<const void*>& out, const T& value) {
+    if constexpr (std::is_pointer_v<T>) out.push_back(static_cast<const void*>(value));
+}
+
 // kernel<<<grid, block, shared_bytes, stream>>>(args...) on the CPU: the arguments are converted to the
 // kernel's parameter types and copied once, as a launch copies them to the device.
 template <class... Params, class... Args>
-void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared_bytes, cudaStream_t,
+void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared_bytes, cudaStream_t stream,
             Args&&... args) {
-    std::tuple<std::decay_t<Params>...> params(std::forward<Args>(args)...);
-    run_grid(grid, block, shared_bytes, [&] { std::apply(kernel, params); });
+    auto params = std::make_shared<std::tuple<std::decay_t<Params>...>>(std::forward<Args>(args)...);
+    std::vector<const void*> pointers;
+    std::apply([&](const auto&... p) { (collect_pointer(pointers, p), ...); }, *params);
+    submit(stream, __PRETTY_FUNCTION__, grid, block, shared_bytes, std::move(pointers),
+           [kernel, params] { std::apply(kernel, *params); });
 }
 
 // What the stand-in cuda_runtime.h's built-ins call (file and line: the call site, for error messages).

@@ -1,5 +1,6 @@
-// The stand-in CUDA runtime's error calls, and the describe() libnst's CHECK_CUDA uses, for kernels run by
-// the harness: a failed launch reads "cudaErrorLaunchFailure: ... (kernel harness: <why>)".
+// The kernel tests' CUDA runtime: launches run at once (on host memory), the error calls, and the
+// describe() libnst's CHECK_CUDA uses: a failed launch reads "cudaErrorLaunchFailure: ... (kernel harness:
+// <why>)". The emulated CUDA device (emulator/) is the other runtime behind the same header.
 #include <cuda_runtime.h>  // the stand-in: tests/harness/include
 
 #include <cstdio>
@@ -7,6 +8,15 @@
 
 #include "cuda/cuda_check.hpp"
 #include "scheduler.hpp"
+
+namespace nst::harness {
+
+void submit(cudaStream_t, const char*, dim3 grid, dim3 block, std::size_t shared_bytes, std::vector<const void*>,
+            std::function<void()> thread_body) {
+    run_grid(grid, block, shared_bytes, thread_body);
+}
+
+}  // namespace nst::harness
 
 cudaError_t cudaGetLastError() {
     const cudaError_t e = nst::harness::state().last_error;
@@ -16,26 +26,6 @@ cudaError_t cudaGetLastError() {
 
 cudaError_t cudaPeekAtLastError() {
     return nst::harness::state().last_error;
-}
-
-const char* cudaGetErrorName(cudaError_t error) {
-    switch (error) {
-        case cudaSuccess: return "cudaSuccess";
-        case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
-        case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
-        case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
-    }
-    return "cudaErrorUnknown";
-}
-
-const char* cudaGetErrorString(cudaError_t error) {
-    switch (error) {
-        case cudaSuccess: return "no error";
-        case cudaErrorInvalidValue: return "invalid argument";
-        case cudaErrorInvalidConfiguration: return "invalid configuration argument";
-        case cudaErrorLaunchFailure: return "unspecified launch failure";
-    }
-    return "unknown error";
 }
 
 namespace nst::cuda {

@@ -194,14 +194,14 @@ TEST_CASE("gpu: conv forward (cuDNN, fused and separate bias+ReLU) matches the C
     for (ConvFusion fusion : {ConvFusion::Fused, ConvFusion::Separate, ConvFusion::Auto}) {
         Pair p = backends(Precision::Fp32, GramMethod::Gemm, fusion);
         const char* tag = fusion == ConvFusion::Fused ? "fused " : fusion == ConvFusion::Separate ? "separate " : "";
-        for (const ConvShape& s : kGpuConvShapes)
+        for (const ConvShape& s : gpu_conv_shapes())
             for (bool relu : {false, true}) {
                 const auto x = random_floats(s.in_size(), 101), w = random_floats(s.filter_size(), 102),
                            b = random_floats(std::size_t(s.out_channels), 103);
                 check_op(p, std::string(tag) + conv_name(relu ? "conv+relu" : "conv", s), {x, w, b}, s.out_size(),
                          conv_forward_op(s, relu), gpu_conv_tolerance(s));
             }
-        for (const ConvShape& s : kGpuConvShapes)
+        for (const ConvShape& s : gpu_conv_shapes())
             std::printf("%-32s %s\n", conv_name((std::string(tag) + "plan").c_str(), s).c_str(),
                         p.gpu->describe_conv(s).c_str());
     }
@@ -209,7 +209,7 @@ TEST_CASE("gpu: conv forward (cuDNN, fused and separate bias+ReLU) matches the C
 
 TEST_CASE("gpu: conv backward-data, backward-filter and bias gradient match the CPU", "[gpu][conv]") {
     Pair p = backends();
-    for (const ConvShape& s : kGpuConvShapes) {
+    for (const ConvShape& s : gpu_conv_shapes()) {
         const auto x = random_floats(s.in_size(), 104), w = random_floats(s.filter_size(), 105),
                    dy = random_floats(s.out_size(), 106), dw0 = random_floats(s.filter_size(), 107),
                    db0 = random_floats(std::size_t(s.out_channels), 108);
@@ -226,13 +226,13 @@ TEST_CASE("gpu: conv backward-data, backward-filter and bias gradient match the 
 }
 
 // Every convolution of ResNet-50 at the notebook's batch 64 and 32x32 input, all three directions: the shapes
-// training runs. Tolerance 1e-4: up to 4608 products per output (backward-filter: 64 x 64 = 4096 pixels
+// training runs (batch 2 on the emulated device). Tolerance 1e-4: up to 4608 products per output (backward-filter: 64 x 64 = 4096 pixels
 // summed per weight), summed in different orders on each side; an indexing error shows as O(1).
 TEST_CASE("gpu: every convolution of ResNet-50 at batch 64 matches the CPU in all three directions",
           "[gpu][conv][resnet]") {
     constexpr double kProduction = 1e-4;
     Pair p = backends();
-    for (const ConvShape& s : resnet50_conv_shapes(64)) {
+    for (const ConvShape& s : resnet50_conv_shapes(gpu_size(64, 2))) {
         const auto x = random_floats(s.in_size(), 151), w = random_floats(s.filter_size(), 152),
                    b = random_floats(std::size_t(s.out_channels), 153), dy = random_floats(s.out_size(), 154);
         const std::vector<float> zero_w(s.filter_size(), 0.0f);
@@ -246,8 +246,9 @@ TEST_CASE("gpu: every convolution of ResNet-50 at batch 64 matches the CPU in al
 
 TEST_CASE("gpu: TF32 convolutions stay within 5e-3 of strict FP32 on the CPU", "[gpu][conv][tf32]") {
     Pair p = backends(Precision::Tf32);
-    for (const ConvShape& s :
-         {ConvShape{1, 64, 128, 24, 32}, ConvShape{1, 512, 512, 32, 32}, ConvShape{64, 256, 512, 8, 8, 1, 2, 0}}) {
+    const int side = gpu_size(32, 4), batch = gpu_size(64, 2);  // reduced on the emulated device
+    for (const ConvShape& s : {ConvShape{1, 64, 128, 24, 32}, ConvShape{1, 512, 512, side, side},
+                               ConvShape{batch, 256, 512, 8, 8, 1, 2, 0}}) {
         const auto x = random_floats(s.in_size(), 106), w = random_floats(s.filter_size(), 107),
                    b = random_floats(std::size_t(s.out_channels), 108), dy = random_floats(s.out_size(), 109);
         const std::vector<float> zero_w(s.filter_size(), 0.0f);
@@ -259,26 +260,28 @@ TEST_CASE("gpu: TF32 convolutions stay within 5e-3 of strict FP32 on the CPU", "
     }
 }
 
-// conv1_1 at 1024 px (64 x 1024 x 1024 outputs): index arithmetic and workspace sizes at production scale.
+// conv1_1 at 1024 px (64 x 1024 x 1024 outputs): index arithmetic and workspace sizes at production scale
+// (96 px on the emulated device).
 // Tolerance 1e-4: both sides accumulate the same 27 products per output, and an indexing error shows as O(1).
 TEST_CASE("gpu: conv at a 1024 px pass's size (conv1_1, 67M outputs) matches the CPU", "[gpu][conv][large]") {
     constexpr double kLarge = 1e-4;
     Pair p = backends();
-    const ConvShape s{1, 3, 64, 1024, 1024};  // conv1_1
+    const int side = gpu_size(1024, 96);
+    const ConvShape s{1, 3, 64, side, side};  // conv1_1
     const auto x = random_floats(s.in_size(), 131), w = random_floats(s.filter_size(), 132), b = random_floats(64, 133),
                dy = random_floats(s.out_size(), 134);
     check_op(p, conv_name("conv+relu", s), {x, w, b}, s.out_size(), conv_forward_op(s, true), kLarge);
     check_op(p, conv_name("conv backward-data", s), {w, dy}, s.in_size(), conv_backward_op(s), kLarge);
 }
 
-// Every convolution of a 512 px pass (conv1_1 ... conv5_4) at its production shape, forward with ReLU and
-// backward-data: the shapes the transfer runs, where cuDNN's heuristics pick the algorithms it will use.
+// Every convolution of a 512 px pass (conv1_1 ... conv5_4) at its production shape (32 px on the emulated
+// device), forward with ReLU and backward-data: the shapes the transfer runs, where cuDNN's heuristics pick the algorithms it will use.
 // Tolerance 1e-4: up to 4608 products per output, summed in different orders (and possibly by FFT or
 // Winograd) on each side; an indexing error shows as O(1).
 TEST_CASE("gpu: every convolution of a 512 px pass matches the CPU, forward and backward-data", "[gpu][conv][large]") {
     constexpr double kProduction = 1e-4;
     Pair p = backends();
-    int in = 3, side = 512;
+    int in = 3, side = gpu_size(512, 32);
     for (const Vgg19Layer& l : vgg19_layers()) {
         if (l.kind == LayerKind::Pool) side = (side + 1) / 2;
         if (l.kind != LayerKind::Conv) continue;

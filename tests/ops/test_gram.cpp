@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "op_checks.hpp"
+#include "../support/device_kind.hpp"
 
 using namespace nst;
 using namespace nst::test;
@@ -138,13 +139,13 @@ TEST_CASE("gpu: style loss value and gradient (one GEMM) match the CPU", "[gpu][
     }
 }
 
-// relu1_1 at 1024 px: 64 channels x 1M pixels. Tolerance 1e-4: both sides accumulate a million float
+// relu1_1 at 1024 px: 64 channels x 1M pixels (64K on the emulated device). Tolerance 1e-4: both sides accumulate a million float
 // products per element (the GEMMs), and an indexing error shows up as O(1).
 TEST_CASE("gpu: Gram and style gradient at a 1024 px pass's size (64 x 1M) match the CPU", "[gpu][gram][large]") {
     constexpr double kLarge = 1e-4;
     Pair p = backends();
     const int C = 64;
-    const std::int64_t M = 1024 * 1024;  // relu1_1 at 1024 px
+    const std::int64_t M = gpu_size(1024 * 1024, 64 * 1024);  // relu1_1 at 1024 px
     const auto F = random_floats(std::size_t(C) * M, 139);
     std::vector<float> A(std::size_t(C) * C);
     {
@@ -154,7 +155,7 @@ TEST_CASE("gpu: Gram and style gradient at a 1024 px pass's size (64 x 1M) match
     }
     for (GramMethod method : {GramMethod::Gemm, GramMethod::Syrk}) {
         Pair q = backends(Precision::Fp32, method);
-        const std::string tag = std::string(method == GramMethod::Syrk ? "syrk" : "gemm") + " 64x1048576";
+        const std::string tag = std::string(method == GramMethod::Syrk ? "syrk" : "gemm") + " 64x" + std::to_string(M);
         check_op(q, tag + " gram", {F}, std::size_t(C) * C, [&](OpBackend& be, const std::vector<Buffer>& in, float* G) {
             be.gram(in[0].data(), C, M, G);
         }, kLarge);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "op_checks.hpp"
+#include "../support/device_kind.hpp"
 
 using namespace nst;
 using namespace nst::test;
@@ -83,9 +84,10 @@ TEST_CASE("gpu: pooling, cuDNN at even sizes and libnst's kernels at odd ones, m
 }
 
 // A 1024 px pass's pool1 input (64 x 1024 x 1024) and an odd 1023 px one: cuDNN and the 'SAME' kernels at
-// production scale.
+// production scale (128 and 127 px on the emulated device).
 TEST_CASE("gpu: pooling at a 1024 px pass's size (64 x 1024 x 1024, and 1023) matches the CPU", "[gpu][pool][large]") {
     Pair p = backends();
-    for (int side : {1024, 1023})  // cuDNN (even) and libnst's 'SAME' kernels (odd)
+    const int even = gpu_size(1024, 128);
+    for (int side : {even, even - 1})  // cuDNN (even) and libnst's 'SAME' kernels (odd)
         for (PoolMode mode : {PoolMode::Average, PoolMode::Max}) check_pool(p, PoolShape{1, 64, side, side, mode}, 137);
 }

@@ -81,7 +81,10 @@ Evaluation evaluate(const VggWeights& w, TransferOptions o, const Image& content
     return e;
 }
 
-void check_same(const Evaluation& tiled, const Evaluation& whole, double tolerance = 1e-5) {
+// Losses within `tolerance` (relative), the gradient within `gradient_tolerance` (relative L2; each element within
+// ten times that of the largest); the gradient's tolerance is the losses' unless given.
+void check_same(const Evaluation& tiled, const Evaluation& whole, double tolerance = 1e-5, double gradient_tolerance = 0) {
+    if (gradient_tolerance == 0) gradient_tolerance = tolerance;
     const float* a[] = {&tiled.losses.total, &tiled.losses.content, &tiled.losses.style, &tiled.losses.tv};
     const float* b[] = {&whole.losses.total, &whole.losses.content, &whole.losses.style, &whole.losses.tv};
     for (int i = 0; i < 4; ++i) {
@@ -97,8 +100,8 @@ void check_same(const Evaluation& tiled, const Evaluation& whole, double toleran
         largest = std::max(largest, std::abs(double(whole.gradient[i])));
     }
     INFO("gradient: relative L2 " << std::sqrt(diff / norm) << ", worst " << worst << " of " << largest);
-    CHECK(std::sqrt(diff / norm) <= tolerance);
-    CHECK(worst <= 10 * tolerance * largest);
+    CHECK(std::sqrt(diff / norm) <= gradient_tolerance);
+    CHECK(worst <= 10 * gradient_tolerance * largest);
 }
 
 }  // namespace
@@ -243,8 +246,12 @@ TEST_CASE("a budget the image does not fit in, even tiled, is refused before any
 
 TEST_CASE("gpu: a tiled evaluation on the GPU matches the CPU's untiled one and the GPU's untiled one",
           "[gpu][tiling]") {
-    // GPU against CPU: 1e-4 (the backends' convolutions and sums differ in order, as in test_transfer_gpu);
-    // tiled against untiled on the GPU: 1e-5, as on the CPU.
+    // GPU against CPU: losses 1e-4 (the backends' convolutions and sums differ in order, as in
+    // test_transfer_gpu), the gradient 2e-3: a pre-activation within float rounding of 0 may fall on the other
+    // side of its ReLU on the other backend, and its whole receptive field's gradient changes with it. On the
+    // emulated device one such element of relu4_1 (average pooling, 25x19 at that layer) moved the image
+    // gradient by 4.5e-4 relative L2, 728 at worst of 142280; the CPU's tiled and untiled runs, and the GPU's,
+    // agreed to 2e-7. Tiled against untiled on the GPU: 1e-5, as on the CPU.
     const VggWeights w = random_vgg19(3, "relu5_1", 8);
     const Image content = content_picture(200, 152);
     const std::vector<StyleImage> two = {{style_picture(120, 90), 0.7f}, {content_picture(70, 100), 0.3f}};
@@ -261,7 +268,7 @@ TEST_CASE("gpu: a tiled evaluation on the GPU matches the CPU's untiled one and 
         const Evaluation c = evaluate(w, o, content, two, 0, &cpu_tiled);
         REQUIRE((tiled && !whole_tiled && !cpu_tiled));
         check_same(t, u, 1e-5);
-        check_same(t, c, 1e-4);
+        check_same(t, c, 1e-4, 2e-3);
     }
 }
 

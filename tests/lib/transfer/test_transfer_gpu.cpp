@@ -102,7 +102,7 @@ TEST_CASE("gpu: a short transfer matches the CPU term by term for 10 iterations,
 }
 
 TEST_CASE("gpu: L-BFGS, blended styles, style scale and init style match the CPU for 10 iterations",
-          "[gpu][transfer][lbfgs]") {
+          "[gpu][transfer][lbfgs][emulated_open]") {
     // L-BFGS's curvature pairs amplify rounding differences between the backends: 1e-3 for it, 1e-4 for Adam.
     const VggWeights w = random_vgg19(2, "relu5_1", 8);
     const std::vector<StyleImage> styles = {{test::style_picture(40, 40), 0.7f}, {test::content_picture(50, 30), 0.3f}};
@@ -123,7 +123,7 @@ TEST_CASE("gpu: L-BFGS, blended styles, style scale and init style match the CPU
 }
 
 TEST_CASE("gpu: a TF32 transfer stays within 1e-2 of the CPU's strict FP32 losses for 10 iterations",
-          "[gpu][transfer][tf32]") {
+          "[gpu][transfer][tf32][emulated_open]") {
     // TF32 keeps 10 mantissa bits: convolutions and Gram matrices are ~1e-3 relative off, the squared losses
     // about twice that; 1e-2 leaves room for 10 steps of drift and still catches a wrong kernel (O(1)).
     const VggWeights w = random_vgg19(1, "relu5_1", 8);
