@@ -67,9 +67,9 @@ cudnnStatus_t check_problem(const char* call, cudnnTensorDescriptor_t x, cudnnFi
 }
 
 int algo_count(Direction d) {
-    return d == Direction::Forward        ? CUDNN_CONVOLUTION_FWD_ALGO_COUNT
-           : d == Direction::BackwardData ? CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT
-                                          : CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
+    if (d == Direction::Forward) return CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
+    if (d == Direction::BackwardData) return CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT;
+    return CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
 }
 
 const char* algo_name(Direction d, int a) {
