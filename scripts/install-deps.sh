@@ -16,6 +16,7 @@ packages=(
   libopenblas-openmp-dev  # the CPU backend's SGEMM (the OpenMP-threaded OpenBLAS: cmake/FindOpenBLAS.cmake)
   libboost-context-dev    # the kernel tests' fibers (tests/harness)
   clang libclang-rt-dev libomp-dev  # scripts/test-sanitizers.sh: ASan+UBSan and libFuzzer builds
+  gcovr                             # scripts/emulated-coverage.sh: the CUDA backend's line coverage
   libopenmpi-dev openmpi-bin        # nst batch over MPI ranks (mpirun, srun); optional at build time
   libopencv-video-dev               # nst batch --video: DIS optical flow; optional at build time
 )

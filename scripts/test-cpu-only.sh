@@ -46,7 +46,7 @@ else
   flags=(-DNST_WITH_CUDA=OFF)
 fi
 cmake -S . -B build-cpu -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DNST_FUZZ=ON "${flags[@]}"
+  -DNST_FUZZ=ON -DNST_EMULATED_COVERAGE=ON "${flags[@]}"
 grep -q '^NST_WITH_CUDA:BOOL=OFF' build-cpu/CMakeCache.txt || { echo "test-cpu-only: CUDA was not left out" >&2; exit 1; }
 cmake --build build-cpu -j "$(nproc)"
 if [ "$what" = all ]; then exec bash "$0" test; fi

@@ -5,6 +5,9 @@
 #      and sanitized (clang, ASan+UBSan, with the libFuzzer targets), in build-cpu/: every CPU test, the
 #      kernel tests (libnst's CUDA kernels run on the CPU by the harness) and the hostile-file tests among
 #      them (scripts/test-cpu-only.sh);
+#      The CUDA backend runs there on the emulated device (ctest label emulated: the [gpu] cases and the app
+#      with --device cuda), instrumented for coverage, and scripts/emulated-coverage.sh prints its line
+#      coverage of kernels/ and lib/src/cuda/;
 #   2. the hostile corpus and each reader fuzzed, from that build (scripts/test-sanitizers.sh);
 #   3. deliberately broken kernels, each of which must fail the kernel tests (scripts/kernel-mutants.sh);
 #   4. with the CUDA toolkit: libnst built with its CUDA backend for one architecture (NST_CI_CUDA_ARCH,
@@ -19,6 +22,7 @@ source scripts/stages.sh
 stage "dependencies" bash scripts/install-deps.sh
 stage "CPU-only build (sanitized, CUDA hidden)" bash scripts/test-cpu-only.sh build
 stage "CPU-only tests (sanitized)" bash scripts/test-cpu-only.sh test
+stage "CUDA backend's line coverage (emulated)" bash scripts/emulated-coverage.sh build-cpu
 stage "hostile corpus and fuzzing" bash scripts/test-sanitizers.sh
 stage "kernel mutants" bash scripts/kernel-mutants.sh
 if [ -x "$(command -v nvcc || echo "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc")" ]; then

@@ -56,6 +56,13 @@ set_source_files_properties("${PROJECT_SOURCE_DIR}/lib/src/core/version.cpp" TAR
 # what cuDNN's checks have bounded, and device memory's guard pages still fault on a stray access).
 set_source_files_properties("${_nst_harness}/emulator/cudnn_conv_math.cpp" TARGET_DIRECTORY nst_emulated
   PROPERTIES COMPILE_OPTIONS "-fno-sanitize=address,undefined;-O3")
+# Line coverage of the CUDA backend under the emulated suite (gcov format; scripts/emulated-coverage.sh reports
+# kernels/ and lib/src/cuda/ with gcovr).
+option(NST_EMULATED_COVERAGE "Instrument the emulated device's build of the CUDA backend for gcov" OFF)
+if(NST_EMULATED_COVERAGE)
+  target_compile_options(nst_emulated PRIVATE --coverage)
+  target_link_options(nst_emulated INTERFACE --coverage)
+endif()
 target_compile_features(nst_emulated PUBLIC cxx_std_17)
 find_package(Boost 1.66 REQUIRED COMPONENTS context)
 target_link_libraries(nst_emulated PUBLIC ${NST_LIB_DEPENDENCIES} Boost::context)
