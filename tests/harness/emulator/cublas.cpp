@@ -35,18 +35,9 @@ bool known(cublasHandle_t h) {
     return false;
 }
 
-// TF32: the float's top 19 bits, rounded to nearest with ties away from zero (cvt.rna.tf32.f32).
-float to_tf32(float x) {
-    std::uint32_t bits;
-    std::memcpy(&bits, &x, 4);
-    if ((bits & 0x7f800000u) != 0x7f800000u) bits = (bits + 0x1000u) & 0xffffe000u;
-    std::memcpy(&x, &bits, 4);
-    return x;
-}
-
 std::shared_ptr<std::vector<float>> tf32_copy(const float* p, std::size_t n) {
     auto v = std::make_shared<std::vector<float>>(p, p + n);
-    for (float& x : *v) x = to_tf32(x);
+    for (float& x : *v) x = em::to_tf32(x);
     return v;
 }
 

@@ -10,14 +10,6 @@ namespace nst::emulated::dnn {
 
 namespace {
 
-float to_tf32(float v) {
-    std::uint32_t b;
-    std::memcpy(&b, &v, 4);
-    if ((b & 0x7f800000u) != 0x7f800000u) b = (b + 0x1000u) & 0xffffe000u;  // nearest, ties away (cvt.rna)
-    std::memcpy(&v, &b, 4);
-    return v;
-}
-
 // IEEE half: 10 mantissa bits and a range of 65504 (above it, infinity).
 float to_half(float v) {
     if (!std::isfinite(v)) return v;
@@ -76,10 +68,6 @@ std::size_t dense_index(const std::array<int, 4>& d, std::int64_t a, std::int64_
     return static_cast<std::size_t>(((a * d[1] + b) * d[2] + c) * d[3] + e);
 }
 
-std::size_t count(const std::array<int, 4>& d) {
-    return std::size_t(d[0]) * d[1] * d[2] * d[3];
-}
-
 }  // namespace
 
 const float* rounded(const float* p, std::size_t n, Rounding r, std::vector<float>& v) {
@@ -100,21 +88,21 @@ std::vector<float>& input_buffer(int slot) {
 }
 
 void forward(const ConvProblem& pr, const float* x, const float* w, std::vector<double>& y) {
-    y.assign(count(pr.y->dims), 0.0);
+    y.assign(elements(pr.y->dims), 0.0);
     double* out = y.data();
     each_tap(geometry(pr), pr.x->strides, pr.w->strides, dense_strides(pr.y->dims),
              [&](std::size_t xi, std::size_t wi, std::size_t yi) { out[yi] += double(x[xi]) * double(w[wi]); });
 }
 
 void backward_data(const ConvProblem& pr, const float* w, const float* dy, std::vector<double>& dx) {
-    dx.assign(count(pr.x->dims), 0.0);
+    dx.assign(elements(pr.x->dims), 0.0);
     double* out = dx.data();
     each_tap(geometry(pr), dense_strides(pr.x->dims), pr.w->strides, pr.y->strides,
              [&](std::size_t xi, std::size_t wi, std::size_t yi) { out[xi] += double(dy[yi]) * double(w[wi]); });
 }
 
 void backward_filter(const ConvProblem& pr, const float* x, const float* dy, std::vector<double>& dw) {
-    dw.assign(count(pr.w->dims), 0.0);
+    dw.assign(elements(pr.w->dims), 0.0);
     double* out = dw.data();
     each_tap(geometry(pr), pr.x->strides, dense_strides(pr.w->dims), pr.y->strides,
              [&](std::size_t xi, std::size_t wi, std::size_t yi) { out[wi] += double(x[xi]) * double(dy[yi]); });

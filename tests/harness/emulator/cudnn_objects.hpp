@@ -82,6 +82,11 @@ cudnnStatus_t host_scalar(const char* call, const char* what, const void* p);
 cudnnStatus_t queue(cudnnHandle_t h, const char* call, std::vector<const void*> pointers,
                     std::function<std::string()> work, double cost_us);
 
+// The elements of a tensor of these dimensions.
+inline std::size_t elements(const std::array<int, 4>& d) {
+    return std::size_t(d[0]) * d[1] * d[2] * d[3];
+}
+
 // Index of element (n, c, h, w) under the strides.
 inline std::size_t at(const std::array<int, 4>& s, std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w) {
     return static_cast<std::size_t>(n * s[0] + c * s[1] + h * s[2] + w * s[3]);

@@ -18,10 +18,6 @@ double scalar(const void* p) {
     return *static_cast<const float*>(p);
 }
 
-std::size_t count(const std::array<int, 4>& d) {
-    return std::size_t(d[0]) * d[1] * d[2] * d[3];
-}
-
 cudnnStatus_t same_dims(const char* call, const char* a, cudnnTensorDescriptor_t x, const char* b,
                         cudnnTensorDescriptor_t y) {
     if (x->dims != y->dims)
@@ -109,14 +105,14 @@ cudnnStatus_t cudnnAddTensor(cudnnHandle_t h, const void* alpha, cudnnTensorDesc
     const auto* af = static_cast<const float*>(a);
     auto* cf = static_cast<float*>(c);
     return dnn::queue(h, call, {a, c}, [=] {
-        std::vector<double> r(count(C.dims));
+        std::vector<double> r(dnn::elements(C.dims));
         each(C.dims, [&](std::size_t i, int n, int ch, int y, int x) {
             r[i] = af[dnn::at(A.strides, A.dims[0] == 1 ? 0 : n, A.dims[1] == 1 ? 0 : ch, A.dims[2] == 1 ? 0 : y,
                               A.dims[3] == 1 ? 0 : x)];
         });
         dnn::blend(C.dims, C.strides, r, al, be, cf);
         return std::string();
-    }, 1.0 + count(C.dims) / 1e3);
+    }, 1.0 + dnn::elements(C.dims) / 1e3);
 }
 
 cudnnStatus_t cudnnActivationForward(cudnnHandle_t h, cudnnActivationDescriptor_t act, const void* alpha,
@@ -141,14 +137,14 @@ cudnnStatus_t cudnnActivationForward(cudnnHandle_t h, cudnnActivationDescriptor_
     const auto* xf = static_cast<const float*>(x);
     auto* yf = static_cast<float*>(y);
     return dnn::queue(h, call, {x, y}, [=] {
-        std::vector<double> r(count(X.dims));
+        std::vector<double> r(dnn::elements(X.dims));
         each(X.dims, [&](std::size_t i, int n, int c, int hh, int w) {
             const double v = xf[dnn::at(X.strides, n, c, hh, w)];
             r[i] = std::isnan(v) ? (propagate ? v : 0.0) : (v > 0.0 ? v : 0.0);
         });
         dnn::blend(Y.dims, Y.strides, r, al, be, yf);
         return std::string();
-    }, 1.0 + count(X.dims) / 1e3);
+    }, 1.0 + dnn::elements(X.dims) / 1e3);
 }
 
 cudnnStatus_t cudnnActivationBackward(cudnnHandle_t h, cudnnActivationDescriptor_t act, const void* alpha,
@@ -178,13 +174,13 @@ cudnnStatus_t cudnnActivationBackward(cudnnHandle_t h, cudnnActivationDescriptor
     const auto *xf = static_cast<const float*>(x), *dyf = static_cast<const float*>(dy);
     auto* dxf = static_cast<float*>(dx);
     return dnn::queue(h, call, {y, dy, x, dx}, [=] {
-        std::vector<double> r(count(X.dims));
+        std::vector<double> r(dnn::elements(X.dims));
         each(X.dims, [&](std::size_t i, int n, int c, int hh, int w) {
             r[i] = xf[dnn::at(X.strides, n, c, hh, w)] > 0.0f ? double(dyf[dnn::at(DY.strides, n, c, hh, w)]) : 0.0;
         });
         dnn::blend(DX.dims, DX.strides, r, al, be, dxf);
         return std::string();
-    }, 1.0 + count(X.dims) / 1e3);
+    }, 1.0 + dnn::elements(X.dims) / 1e3);
 }
 
 cudnnStatus_t cudnnPoolingForward(cudnnHandle_t h, cudnnPoolingDescriptor_t pool, const void* alpha,
@@ -204,14 +200,14 @@ cudnnStatus_t cudnnPoolingForward(cudnnHandle_t h, cudnnPoolingDescriptor_t pool
     const auto* xf = static_cast<const float*>(x);
     auto* yf = static_cast<float*>(y);
     return dnn::queue(h, call, {x, y}, [=] {
-        std::vector<double> r(count(Y.dims));
+        std::vector<double> r(dnn::elements(Y.dims));
         std::size_t where = 0;
         each(Y.dims, [&](std::size_t i, int b, int ch, int py, int px) {
             r[i] = pooled(P, X, xf, b, ch, window(P, X, py, px), &where);
         });
         dnn::blend(Y.dims, Y.strides, r, al, be, yf);
         return std::string();
-    }, 1.0 + count(X.dims) / 1e3);
+    }, 1.0 + dnn::elements(X.dims) / 1e3);
 }
 
 cudnnStatus_t cudnnPoolingBackward(cudnnHandle_t h, cudnnPoolingDescriptor_t pool, const void* alpha,
@@ -235,7 +231,7 @@ cudnnStatus_t cudnnPoolingBackward(cudnnHandle_t h, cudnnPoolingDescriptor_t poo
     const auto *xf = static_cast<const float*>(x), *dyf = static_cast<const float*>(dy);
     auto* dxf = static_cast<float*>(dx);
     return dnn::queue(h, call, {y, dy, x, dx}, [=] {
-        std::vector<double> g(count(X.dims), 0.0);
+        std::vector<double> g(dnn::elements(X.dims), 0.0);
         each(DY.dims, [&](std::size_t, int b, int ch, int py, int px) {
             const Window w = window(P, X, py, px);
             const double d = dyf[dnn::at(DY.strides, b, ch, py, px)];
@@ -254,5 +250,5 @@ cudnnStatus_t cudnnPoolingBackward(cudnnHandle_t h, cudnnPoolingDescriptor_t poo
         });
         dnn::blend(DX.dims, DX.strides, g, al, be, dxf);
         return std::string();
-    }, 1.0 + count(X.dims) / 1e3);
+    }, 1.0 + dnn::elements(X.dims) / 1e3);
 }

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -105,6 +106,16 @@ cudaError_t elapsed(float* ms, Event* start, Event* stop);
 // cudaSetDevice/cudaFree(nullptr) create it; library handles need it.
 bool context_ready();
 void make_context();
+
+// TF32, as tensor cores read a float (cuBLAS's and cuDNN's TF32 math here): its top 19 bits, rounded to
+// nearest with ties away from zero (cvt.rna.tf32.f32); infinities and NaN unchanged.
+inline float to_tf32(float x) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &x, 4);
+    if ((bits & 0x7f800000u) != 0x7f800000u) bits = (bits + 0x1000u) & 0xffffe000u;
+    std::memcpy(&x, &bits, 4);
+    return x;
+}
 
 // Reports an emulator finding on stderr ("emulated CUDA device: ..."): every refusal says why in one line.
 void report(const std::string& what);
